@@ -1,0 +1,270 @@
+"""The conversation engine: one message in, one reply out. No Telegram here.
+
+The engine holds a "brain" (pack, matcher, language detector, catalogs) built
+once per content load and swapped with a single assignment on reload, so a
+reply is always made from one consistent version of the content.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import ui
+from .callbacks import Action, decode, parse_payload
+from .i18n import CatalogProblem, Catalogs, load_catalogs
+from .languages import Detection, LanguageDetector, negotiate
+from .matching import INTENT_PREFIX, Match, Matcher, Phrase
+from .normalize import clean, normalize
+from .pack.loader import Problem, load_pack
+from .pack.model import Pack
+from .replies import Reply, Writer
+
+log = logging.getLogger(__name__)
+
+COMMANDS = ("start", "menu", "language", "help", "about")
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A resident's message, command or button press, as any shell sees it."""
+
+    text: str | None = None
+    command: str | None = None  # one of COMMANDS
+    payload: str | None = None  # /start payload (deep link)
+    callback: str | None = None  # button data
+    non_text: bool = False  # sticker, photo, voice, location, ...
+    chosen_language: str | None = None  # remembered choice, if any
+    platform_language: str | None = None  # e.g. Telegram's language_code
+
+
+@dataclass(frozen=True)
+class Brain:
+    pack: Pack
+    matcher: Matcher
+    detector: LanguageDetector
+    catalogs: Catalogs
+    writer: Writer
+
+
+@dataclass
+class LoadReport:
+    problems: list[Problem] = field(default_factory=list)
+    catalog_problems: list[CatalogProblem] = field(default_factory=list)
+    loaded: bool = False
+
+
+def build_brain(
+    content_dir: Path | str, locales_dir: Path | str, share: bool = True
+) -> tuple[Brain | None, LoadReport]:
+    result = load_pack(content_dir)
+    report = LoadReport(result.problems)
+    if result.pack is None:
+        return None, report
+    pack = result.pack
+    catalogs, cat_problems = load_catalogs(locales_dir, pack.languages, ui.ALL)
+    report.catalog_problems = cat_problems
+    matcher, samples = _index(pack)
+    detector = LanguageDetector(pack.languages, samples)
+    report.loaded = True
+    return Brain(pack, matcher, detector, catalogs, Writer(pack, catalogs, share)), report
+
+
+def _index(pack: Pack) -> tuple[Matcher, Mapping[str, list[str]]]:
+    phrases: list[Phrase] = []
+    keywords: dict[str, list[str]] = {}
+    samples: dict[str, list[str]] = {}
+    for topic in pack.topics.values():
+        for lang, block in topic.blocks.items():
+            texts = list(block.examples)
+            if block.title:
+                texts.append(block.title)
+            phrases.extend(Phrase(topic.id, lang, t) for t in texts)
+            phrases.extend(Phrase(topic.id, lang, k) for k in block.keywords)
+            keywords.setdefault(topic.id, []).extend(block.keywords)
+            samples.setdefault(lang, []).extend(texts)
+    for intent, per_lang in pack.conversation.intents.items():
+        for lang, texts in per_lang.items():
+            phrases.extend(Phrase(INTENT_PREFIX + intent, lang, t) for t in texts)
+            samples.setdefault(lang, []).extend(texts)
+    signals = {
+        name: [p for texts in per_lang.values() for p in texts]
+        for name, per_lang in pack.conversation.signals.items()
+    }
+    return Matcher(phrases, keywords, signals), samples
+
+
+class Engine:
+    """Stateless replies over the current brain; `reload` swaps it atomically."""
+
+    def __init__(self, content_dir: Path | str, locales_dir: Path | str, share: bool = True):
+        self.content_dir = Path(content_dir)
+        self.locales_dir = Path(locales_dir)
+        self.share = share
+        self._lock = threading.Lock()
+        brain, report = build_brain(self.content_dir, self.locales_dir, share)
+        self.last_report = report
+        if brain is None:
+            raise ContentError(report)
+        self.brain: Brain = brain
+
+    def reload(self) -> LoadReport:
+        """Load the content again; keep serving the old brain if it is broken."""
+        with self._lock:
+            brain, report = build_brain(self.content_dir, self.locales_dir, self.share)
+            self.last_report = report
+            if brain is not None:
+                self.brain = brain  # one assignment: replies see old or new, never a mix
+            return report
+
+    # -- the one entry point ----------------------------------------------
+    def reply(self, incoming: Incoming) -> Reply:
+        brain = self.brain
+        try:
+            return _Turn(brain, incoming).reply()
+        except Exception:  # a reply must always come back, whatever the input
+            log.exception("engine failed on one message")
+            lang = _fallback_language(brain.pack, incoming)
+            return brain.writer.menu(lang, brain.catalogs.text(lang, ui.ERROR), kind="error")
+
+
+class ContentError(Exception):
+    def __init__(self, report: LoadReport):
+        self.report = report
+        lines = [str(p) for p in report.problems if p.severity == "error"]
+        super().__init__("content has errors:\n" + "\n".join(lines[:50]))
+
+
+def _fallback_language(pack: Pack, incoming: Incoming) -> str:
+    if incoming.chosen_language in pack.languages:
+        return incoming.chosen_language
+    return negotiate(incoming.platform_language, pack.languages) or pack.default_language
+
+
+class _Turn:
+    """One reply's worth of decisions."""
+
+    def __init__(self, brain: Brain, incoming: Incoming):
+        self.brain = brain
+        self.pack = brain.pack
+        self.writer = brain.writer
+        self.incoming = incoming
+        self.base_language = _fallback_language(brain.pack, incoming)
+
+    def t(self, language: str, msgid: str, /, **values: object) -> str:
+        return self.brain.catalogs.text(language, msgid, **values)
+
+    def reply(self) -> Reply:
+        inc = self.incoming
+        if inc.callback is not None:
+            return self.button(inc.callback)
+        if inc.command is not None:
+            return self.command(inc.command, inc.payload)
+        if inc.non_text:
+            lang = self.base_language
+            return self.writer.menu(lang, self.t(lang, ui.NOT_TEXT), kind="not_text")
+        return self.text(inc.text or "")
+
+    # -- commands and buttons --------------------------------------------
+    def command(self, name: str, payload: str | None) -> Reply:
+        lang = self.base_language
+        if name == "start":
+            action = parse_payload(payload, self.pack.languages)
+            if action is not None:
+                reply = self.action(action)
+                if reply is not None:
+                    return reply
+            return self.writer.welcome(lang)
+        if name == "menu":
+            return self.writer.menu(lang)
+        if name == "language":
+            return self.writer.languages(lang)
+        if name == "help":
+            return self.writer.help(lang)
+        if name == "about":
+            if self.pack.about_topic:
+                return self.writer.answer(self.pack.topics[self.pack.about_topic], lang)
+            return self.writer.help(lang)
+        return self.writer.menu(lang)
+
+    def button(self, data: str) -> Reply:
+        action = decode(data)
+        reply = self.action(action) if action else None
+        if reply is None:
+            lang = self.base_language
+            return self.writer.menu(lang, self.t(lang, ui.STALE_BUTTON), kind="stale_button")
+        return reply
+
+    def action(self, action: Action) -> Reply | None:
+        lang = action.language if action.language in self.pack.languages else self.base_language
+        if action.kind == "topic" and action.target in self.pack.topics:
+            return self.writer.answer(self.pack.topics[action.target], lang, action.answer_language)
+        if action.kind == "category" and action.target:
+            return self.writer.category(action.target, lang)
+        if action.kind == "menu":
+            return self.writer.menu(lang)
+        if action.kind == "languages":
+            return self.writer.languages(lang)
+        if action.kind == "set_language" and action.target in self.pack.languages:
+            return self.writer.language_set(action.target)
+        return None
+
+    # -- free text -------------------------------------------------------
+    def reply_language(self, detection: Detection, match: Match | None) -> str:
+        if detection.language in self.pack.languages:
+            if detection.clear:
+                return detection.language  # type: ignore[return-value]
+            if match is not None and match.phrase_language == detection.language:
+                return detection.language  # type: ignore[return-value]
+        return self.base_language
+
+    def text(self, raw: str) -> Reply:
+        text = clean(raw)
+        if not normalize(text):
+            lang = self.base_language
+            return self.writer.menu(lang, self.t(lang, ui.EMPTY), kind="empty")
+        detection = self.brain.detector.detect(text)
+        match = self.brain.matcher.match(text)
+        lang = self.reply_language(detection, match)
+        if detection.clear and not detection.supported and match.topic is None:
+            return self.writer.unsupported_language(self.base_language)
+        notes: tuple[str, ...] = ()
+        if "status_disclosure" in match.signals:
+            notes = (self.t(lang, ui.STATUS_NOTE),)
+        urgent = self.urgent_topic(match)
+        if urgent is not None:
+            return self.writer.answer(urgent, lang, extra_notes=notes, confidence=match.confidence)
+        if match.topic is not None:
+            return self.writer.answer(
+                self.pack.topics[match.topic], lang, extra_notes=notes, confidence=match.confidence
+            )
+        if match.intent in ("greeting", "thanks", "smalltalk"):
+            msgid = {"greeting": ui.GREETING, "thanks": ui.THANKS, "smalltalk": ui.SMALLTALK}[
+                match.intent
+            ]
+            lead = self.t(lang, msgid, city=self.pack.city)
+            if notes:
+                lead = f"{lead}\n\n{notes[0]}"
+            return self.writer.menu(lang, lead, kind=match.intent, confidence=match.confidence)
+        if match.choices:
+            topics = [self.pack.topics[c] for c in match.choices if c in self.pack.topics]
+            return self.writer.choices(topics, lang, notes, confidence=match.confidence)
+        lead = self.t(lang, ui.DECLINE)
+        if notes:
+            lead = f"{lead}\n\n{notes[0]}"
+        return self.writer.menu(lang, lead, kind="decline", confidence=match.confidence)
+
+    def urgent_topic(self, match: Match) -> object | None:
+        """Agents here now: the urgent answer comes first, before any other."""
+        if "urgent_now" not in match.signals or not self.pack.urgent_topics:
+            return None
+        urgent_ids = {t.id for t in self.pack.urgent_topics}
+        if match.topic in urgent_ids:
+            return None
+        for cand in match.candidates[:3]:
+            if cand.label in urgent_ids and cand.score >= self.brain.matcher.settings.choice_score * 0.8:
+                return self.pack.topics[cand.label]
+        return None

@@ -1,0 +1,289 @@
+"""Languages: names, direction, and telling which language a message is in.
+
+Detection is deliberately cautious. A script settles most languages at once
+(Hangul, Han, Bengali, Cyrillic, Arabic script); Latin-script messages are
+scored with a character n-gram model trained on the pack's own example
+questions, which is the only offline way we have to recognise Haitian Creole.
+A short or ambiguous message is reported as unclear, and the caller falls back
+to the resident's chosen language.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+
+RTL = frozenset({"ar", "ur", "fa", "he", "ps", "yi", "dv", "sd", "ug"})
+
+# Unicode isolates: keep phone numbers, URLs and Latin names readable inside
+# right-to-left text (Telegram renders with the Unicode bidi algorithm).
+FSI = "\u2068"
+PDI = "\u2069"
+
+
+@lru_cache(maxsize=256)
+def display_name(code: str, in_language: str | None = None) -> str:
+    """A language's name, by default in that language itself ("español")."""
+    try:
+        locale = Locale.parse(code.replace("-", "_"))
+        name = locale.get_display_name(in_language or code) or code
+    except (UnknownLocaleError, ValueError, TypeError):
+        return code
+    return name[:1].upper() + name[1:]
+
+
+def is_rtl(code: str) -> bool:
+    return code.split("-")[0].split("_")[0].lower() in RTL
+
+
+def isolate(text: str, language: str) -> str:
+    """Wrap a left-to-right insert (number, URL, name) for right-to-left text."""
+    if is_rtl(language) and text and not text.startswith(FSI):
+        return f"{FSI}{text}{PDI}"
+    return text
+
+
+def base_code(code: str | None) -> str | None:
+    """'pt-BR' -> 'pt', 'zh-hans' -> 'zh'; None for nothing usable."""
+    if not code:
+        return None
+    base = re.split(r"[-_]", code.strip().lower(), maxsplit=1)[0]
+    return base if re.fullmatch(r"[a-z]{2,3}", base) else None
+
+
+def negotiate(code: str | None, offered: Iterable[str]) -> str | None:
+    """The offered language that best serves a platform code such as 'es-MX'."""
+    base = base_code(code)
+    if base is None:
+        return None
+    offered = list(offered)
+    if base in offered:
+        return base
+    negotiated = Locale.negotiate([code.replace("-", "_")] if code else [], offered, sep="_")
+    return str(negotiated) if negotiated and str(negotiated) in offered else None
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """What a message's text says about its language."""
+
+    language: str | None  # None: nothing usable (digits, emoji, one unknown word)
+    clear: bool  # True when the text alone settles it
+    supported: bool = True  # False: a language the pack does not offer
+
+
+# Script ranges that settle a language by themselves.
+_SCRIPTS: tuple[tuple[str, str, str], ...] = (
+    ("\uac00", "\ud7a3", "ko"),
+    ("\u1100", "\u11ff", "ko"),
+    ("\u3130", "\u318f", "ko"),
+    ("\u3040", "\u30ff", "ja"),
+    ("\u4e00", "\u9fff", "zh"),
+    ("\u3400", "\u4dbf", "zh"),
+    ("\u0980", "\u09ff", "bn"),
+    ("\u0400", "\u04ff", "ru"),
+    ("\u0600", "\u06ff", "arabic"),
+    ("\u0750", "\u077f", "arabic"),
+    ("\ufb50", "\ufdff", "arabic"),
+    ("\ufe70", "\ufeff", "arabic"),
+    ("\u0590", "\u05ff", "he"),
+    ("\u0370", "\u03ff", "el"),
+    ("\u0900", "\u097f", "hi"),
+    ("\u0e00", "\u0e7f", "th"),
+    ("\u10a0", "\u10ff", "ka"),
+    ("\u0530", "\u058f", "hy"),
+    ("\u0a00", "\u0a7f", "pa"),
+    ("\u0a80", "\u0aff", "gu"),
+    ("\u0b80", "\u0bff", "ta"),
+    ("\u0c00", "\u0c7f", "te"),
+    ("\u1200", "\u137f", "am"),
+    ("\u1780", "\u17ff", "km"),
+    ("\u1000", "\u109f", "my"),
+)
+
+# Letters Urdu uses and Arabic does not, and the reverse.
+_URDU_LETTERS = set("ٹڈڑںےۓہھگچپژکیۃ")
+_ARABIC_LETTERS = set("ةيكىأإؤ")
+_URDU_WORDS = {"ہے", "کیا", "میں", "کے", "کی", "کو", "اور", "نہیں", "ہیں", "مجھے", "آپ", "کر"}
+_ARABIC_WORDS = {"في", "هل", "من", "على", "أن", "ما", "هذا", "لا", "إلى", "عن", "أنا", "يمكن"}
+# Cyrillic letters of Ukrainian, Belarusian and Serbian that Russian lacks.
+_NOT_RUSSIAN = {"і": "uk", "ї": "uk", "є": "uk", "ґ": "uk", "ў": "be", "ј": "sr", "љ": "sr", "њ": "sr"}
+
+# Everyday words of Latin-script languages the NYC pack does not offer, so a
+# Portuguese or Vietnamese speaker is told which languages the bot speaks.
+_OTHER_LATIN: Mapping[str, frozenset[str]] = {
+    "pt": frozenset(
+        "não você voce estou tenho meu minha meus como posso preciso obrigado obrigada "
+        "também tambem então entao isso muito ajuda onde quero filho escola "
+        "hoje agora trabalho está esta são sao uma vocês".split()
+    ),
+    "de": frozenset(
+        "ich nicht und ist der die das mein meine ich kann wie wo bitte danke "
+        "haben habe sind wir sie mit auf für fur ein eine kein hilfe".split()
+    ),
+    "vi": frozenset(
+        "tôi không có là của và được cho với người này một những làm giúp "
+        "bạn anh chị em đi ở khi sao".split()
+    ),
+    "tl": frozenset(
+        "ako ang mga ng sa hindi ko ka siya kami tayo po ba paano saan salamat "
+        "gusto kailangan anak trabaho".split()
+    ),
+    "it": frozenset(
+        "sono non mio mia come posso grazie aiuto dove voglio figlio scuola "
+        "lavoro perché perche della gli anche".split()
+    ),
+    "tr": frozenset("ben bir ve bu ne nasıl yardım teşekkür değil var yok için çok".split()),
+}
+_VIETNAMESE_MARKS = set("ơưăđạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
+
+
+def _script_votes(text: str) -> Counter[str]:
+    votes: Counter[str] = Counter()
+    for ch in text:
+        o = ord(ch)
+        if o < 0x0370:
+            if ch.isalpha():
+                votes["latin"] += 1
+            continue
+        for lo, hi, lang in _SCRIPTS:
+            if ord(lo) <= o <= ord(hi):
+                votes[lang] += 1
+                break
+    return votes
+
+
+class LanguageDetector:
+    """Detects the language of short chat messages for one content pack."""
+
+    def __init__(self, languages: Iterable[str], samples: Mapping[str, Iterable[str]]):
+        self.languages = tuple(languages)
+        latin = [lang for lang in self.languages if lang in _LATIN_LANGUAGES]
+        self._model = _NgramModel({lang: list(samples.get(lang, ())) for lang in latin})
+
+    def detect(self, text: str) -> Detection:
+        text = unicodedata.normalize("NFKC", text[:2000])
+        votes = _script_votes(text)
+        if not votes:
+            return Detection(None, False)
+        script, count = votes.most_common(1)[0]
+        letters = sum(votes.values())
+        if script != "latin":
+            lang = self._refine_script(script, text)
+            clear = count >= 2 and count / letters >= 0.5
+            if script == "zh" and votes.get("ja"):
+                lang = "ja"
+            return self._result(lang, clear)
+        return self._detect_latin(text)
+
+    def _result(self, lang: str, clear: bool) -> Detection:
+        return Detection(lang, clear, supported=lang in self.languages)
+
+    @staticmethod
+    def _refine_script(script: str, text: str) -> str:
+        if script == "arabic":
+            words = set(re.findall(r"\w+", text))
+            urdu = sum(ch in _URDU_LETTERS for ch in text) + 3 * len(words & _URDU_WORDS)
+            arabic = sum(ch in _ARABIC_LETTERS for ch in text) + 3 * len(words & _ARABIC_WORDS)
+            return "ur" if urdu > arabic else "ar"
+        if script == "ru":
+            lowered = text.lower()
+            for ch, lang in _NOT_RUSSIAN.items():
+                if ch in lowered:
+                    return lang
+        return script
+
+    def _detect_latin(self, text: str) -> Detection:
+        lowered = text.casefold()
+        words = re.findall(r"[^\W\d_]+", lowered)
+        if not words:
+            return Detection(None, False)
+        if sum(ch in _VIETNAMESE_MARKS for ch in lowered) >= 2:
+            return self._result("vi", True)
+        foreign = self._other_latin(words)
+        if foreign:
+            return self._result(foreign, True)
+        ranked = self._model.rank(lowered)
+        if not ranked:
+            return Detection(None, False)
+        best, best_score = ranked[0]
+        margin = best_score - ranked[1][1] if len(ranked) > 1 else 10.0
+        letters = sum(len(w) for w in words)
+        # Short texts ("ok", "idnyc", "ICE") say little about their language.
+        clear = len(words) >= 2 and letters >= 7 and margin >= 2.5
+        if len(words) >= 3 and margin >= 1.5:
+            clear = True
+        return self._result(best, clear)
+
+    def _other_latin(self, words: list[str]) -> str | None:
+        if len(words) < 3:
+            return None
+        supported = self._model.vocabulary
+        best, best_hits = None, 0
+        for lang, vocab in _OTHER_LATIN.items():
+            if lang in self.languages:
+                continue
+            hits = sum(1 for w in words if w in vocab and w not in supported)
+            if hits > best_hits:
+                best, best_hits = lang, hits
+        if best and best_hits >= 2 and best_hits / len(words) >= 0.3:
+            return best
+        return None
+
+
+_LATIN_LANGUAGES = frozenset(
+    {"en", "es", "fr", "ht", "pl", "pt", "de", "it", "vi", "tl", "nl", "tr", "ro", "so", "sw"}
+)
+
+
+class _NgramModel:
+    """Naive Bayes over character 1-3-grams (accents kept: they are evidence)."""
+
+    def __init__(self, samples: Mapping[str, list[str]]):
+        self.log_probs: dict[str, dict[str, float]] = {}
+        self.unseen: dict[str, float] = {}
+        self.vocabulary: set[str] = set()
+        vocab: set[str] = set()
+        counts: dict[str, Counter[str]] = {}
+        for lang, texts in samples.items():
+            if not texts:
+                continue
+            c: Counter[str] = Counter()
+            for t in texts:
+                lowered = t.casefold()
+                c.update(_grams(lowered))
+                self.vocabulary.update(re.findall(r"[^\W\d_]+", lowered))
+            counts[lang] = c
+            vocab.update(c)
+        v = len(vocab) + 1
+        for lang, c in counts.items():
+            total = sum(c.values()) + v
+            self.log_probs[lang] = {g: math.log((n + 1) / total) for g, n in c.items()}
+            self.unseen[lang] = math.log(1 / total)
+
+    def rank(self, text: str) -> list[tuple[str, float]]:
+        grams = _grams(text)
+        if not grams or not self.log_probs:
+            return []
+        scores = []
+        for lang, table in self.log_probs.items():
+            unseen = self.unseen[lang]
+            scores.append((lang, sum(table.get(g, unseen) for g in grams) / max(1, len(grams)) * 10))
+        scores.sort(key=lambda x: -x[1])
+        return scores
+
+
+def _grams(text: str) -> list[str]:
+    out: list[str] = []
+    for word in re.findall(r"[^\W\d_]+", text):
+        padded = f" {word} "
+        for n in (1, 2, 3):
+            out.extend(padded[i : i + n] for i in range(len(padded) - n + 1) if padded[i : i + n] != " ")
+    return out

@@ -1,0 +1,80 @@
+"""How a topic's answer is written out: contacts expanded, sources and date added.
+
+The loader uses the same rendering to check Telegram's limits, so what is
+checked is exactly what is sent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import date
+
+from babel.dates import format_date
+
+from ..html import escape
+from ..languages import isolate
+from .model import Contact
+
+PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)(?:\.([a-z]+))?\}")
+CONTACT_PARTS = ("name", "phone", "url", "hours")
+
+# Haitian Creole months: CLDR has no month names for ht, and "2026 M11 1" reads
+# as noise to a resident.
+_HT_MONTHS = (
+    "janvye fevriye mas avril me jen jiyè out septanm oktòb novanm desanm".split()
+)
+
+
+def format_day(day: date, language: str) -> str:
+    if language == "ht":
+        return f"{day.day} {_HT_MONTHS[day.month - 1]} {day.year}"
+    try:
+        return format_date(day, format="long", locale=language)
+    except Exception:  # an unknown locale must never break an answer
+        return day.isoformat()
+
+
+def placeholders(text: str) -> list[tuple[str, str | None]]:
+    return [(m.group(1), m.group(2)) for m in PLACEHOLDER.finditer(text)]
+
+
+def _link(url: str, language: str) -> str:
+    shown = re.sub(r"^https?://(www\.)?", "", url).rstrip("/")
+    return f'<a href="{escape(url)}">{isolate(escape(shown), language)}</a>'
+
+
+def contact_html(contact: Contact, language: str, default: str, part: str | None = None) -> str:
+    name = escape(contact.local_name(language, default))
+    phone = isolate(escape(contact.phone), language) if contact.phone else ""
+    if part == "name":
+        return isolate(name, language) if name.isascii() else name
+    if part == "phone":
+        return phone
+    if part == "url":
+        return _link(contact.url, language) if contact.url else ""
+    if part == "hours":
+        hours = contact.local_hours(language, default)
+        return escape(hours) if hours else ""
+    pieces = [p for p in (phone, _link(contact.url, language) if contact.url else "") if p]
+    shown_name = isolate(name, language) if name.isascii() else name
+    return f"<b>{shown_name}</b>" + (": " + " · ".join(pieces) if pieces else "")
+
+
+def expand(
+    text: str,
+    contacts: Mapping[str, Contact],
+    language: str,
+    default: str,
+    on_missing: Callable[[str], None] | None = None,
+) -> str:
+    def sub(match: re.Match[str]) -> str:
+        key, part = match.group(1), match.group(2)
+        contact = contacts.get(key)
+        if contact is None or (part is not None and part not in CONTACT_PARTS):
+            if on_missing:
+                on_missing(match.group(0))
+            return match.group(0)
+        return contact_html(contact, language, default, part)
+
+    return PLACEHOLDER.sub(sub, text)

@@ -1,0 +1,170 @@
+"""The content pack as immutable, validated objects.
+
+Pydantic checks the shape of each file (unknown keys are typos, not extensions);
+the loader adds the checks that need the whole pack (topic ids, contacts, HTML).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from datetime import date
+from types import MappingProxyType
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
+
+
+LocalText = dict[str, str]
+
+
+class Contact(_Frozen):
+    name: str | LocalText
+    phone: str | None = None
+    url: str | None = None
+    hours: str | LocalText | None = None
+
+    def local_name(self, language: str, default: str) -> str:
+        return _local(self.name, language, default)
+
+    def local_hours(self, language: str, default: str) -> str | None:
+        return _local(self.hours, language, default) if self.hours else None
+
+
+def _local(value: str | LocalText, language: str, default: str) -> str:
+    if isinstance(value, str):
+        return value
+    return value.get(language) or value.get(default) or next(iter(value.values()), "")
+
+
+class Category(_Frozen):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,30}$")
+    title: LocalText
+    topics: tuple[str, ...]
+
+
+class ReviewPolicy(_Frozen):
+    max_age_days: int = Field(gt=0, le=3650)
+
+
+class PackFile(_Frozen):
+    city: str
+    default_language: str
+    languages: tuple[str, ...]
+    review: ReviewPolicy
+    contacts: dict[str, Contact] = Field(default_factory=dict)
+    menu: tuple[Category, ...]
+    about_topic: str | None = None
+
+
+class Source(_Frozen):
+    title: str
+    url: str = Field(pattern=r"^https?://\S+$")
+    date: date
+
+
+class LanguageBlock(_Frozen):
+    title: str | None = None
+    answer: str | None = None
+    reviewed: date | None = None
+    translated_from: str | None = None
+    examples: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+
+    @field_validator("examples", "keywords", mode="before")
+    @classmethod
+    def _strings(cls, value: object) -> object:
+        if isinstance(value, list):
+            return tuple(str(v) if isinstance(v, int | float) else v for v in value)
+        return value
+
+
+class TopicFile(_Frozen):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,40}$")
+    urgent: StrictBool = False
+    related: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = Field(min_length=1)
+    languages: dict[str, LanguageBlock]
+
+
+class ConversationFile(_Frozen):
+    intents: dict[str, dict[str, tuple[str, ...]]] = Field(default_factory=dict)
+    signals: dict[str, dict[str, tuple[str, ...]]] = Field(default_factory=dict)
+
+
+def source_version(title: str | None, answer: str | None) -> str:
+    """A short, stable fingerprint of a source text, recorded by translations."""
+    text = f"{(title or '').strip()}\n{(answer or '').strip()}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+
+
+class Topic:
+    """One topic, ready to serve: read-only after loading."""
+
+    __slots__ = ("_blocks", "default_language", "id", "related", "sources", "urgent")
+
+    def __init__(self, spec: TopicFile, default_language: str):
+        self.id = spec.id
+        self.urgent = spec.urgent
+        self.related = spec.related
+        self.sources = spec.sources
+        self.default_language = default_language
+        self._blocks: Mapping[str, LanguageBlock] = MappingProxyType(dict(spec.languages))
+
+    @property
+    def blocks(self) -> Mapping[str, LanguageBlock]:
+        return self._blocks
+
+    def title(self, language: str) -> str:
+        block = self._blocks.get(language)
+        if block and block.title:
+            return block.title
+        return self._blocks[self.default_language].title or self.id
+
+    def answer_language(self, language: str) -> str:
+        """The language the answer will actually be shown in."""
+        block = self._blocks.get(language)
+        return language if block and block.answer else self.default_language
+
+    def source_version(self) -> str:
+        block = self._blocks[self.default_language]
+        return source_version(block.title, block.answer)
+
+    def is_stale(self, language: str) -> bool:
+        """A translation made from an older version of the default-language text."""
+        block = self._blocks.get(language)
+        if language == self.default_language or not block or not block.answer:
+            return False
+        return block.translated_from is not None and block.translated_from != self.source_version()
+
+
+class Pack:
+    """A whole validated content pack."""
+
+    def __init__(
+        self,
+        spec: PackFile,
+        topics: Mapping[str, Topic],
+        conversation: ConversationFile,
+        root: str,
+    ):
+        self.spec = spec
+        self.root = root
+        self.city = spec.city
+        self.default_language = spec.default_language
+        self.languages = spec.languages
+        self.contacts = MappingProxyType(dict(spec.contacts))
+        self.menu = spec.menu
+        self.topics: Mapping[str, Topic] = MappingProxyType(dict(topics))
+        self.conversation = conversation
+        self.about_topic = spec.about_topic if spec.about_topic in self.topics else None
+        self.urgent_topics = tuple(t for t in self.topics.values() if t.urgent)
+
+    def category(self, category_id: str) -> Category | None:
+        return next((c for c in self.menu if c.id == category_id), None)
+
+    def category_title(self, category: Category, language: str) -> str:
+        return _local(category.title, language, self.default_language)

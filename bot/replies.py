@@ -1,0 +1,242 @@
+"""What the bot says: reply objects and how answers and menus are written.
+
+A Reply is plain data (Telegram HTML text, rows of buttons, the language),
+so every shell (Telegram, terminal, `ask`) shows the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import ui
+from .callbacks import Action, encode
+from .html import escape
+from .i18n import Catalogs
+from .languages import display_name, isolate
+from .pack.answers import expand, format_day
+from .pack.model import LanguageBlock, Pack, PackFile, Source, Topic, TopicFile
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str | None = None  # callback data (<= 64 bytes)
+    share: str | None = None  # a deep-link payload the shell turns into a shareable link
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str  # Telegram HTML
+    language: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    kind: str = "text"  # answer, choices, decline, menu, welcome, ...
+    topic: str | None = None
+    choices: tuple[str, ...] = ()
+    confidence: int = 0
+    set_language: str | None = None  # the resident just chose this language
+    notes: tuple[str, ...] = field(default=())
+
+
+def _sources_html(sources: tuple[Source, ...], language: str, catalogs: Catalogs | None) -> str:
+    label = catalogs.text(language, ui.SOURCES) if catalogs else ui.SOURCES
+    items = [
+        f'• <a href="{escape(s.url)}">{escape(s.title)}</a> ({isolate(s.date.isoformat(), language)})'
+        for s in sources
+    ]
+    return f"<i>{escape(label)}</i>\n" + "\n".join(items)
+
+
+def answer_body(
+    spec: PackFile,
+    title: str,
+    block: LanguageBlock,
+    sources: tuple[Source, ...],
+    answer_language: str,
+    ui_language: str,
+    catalogs: Catalogs | None = None,
+    notes: tuple[str, ...] = (),
+) -> str:
+    """The full text of an answer as sent: title, notes, answer, sources, date."""
+    body = expand(block.answer or "", spec.contacts, answer_language, spec.default_language)
+    parts = [f"<b>{escape(title)}</b>"]
+    parts.extend(f"<i>{escape(n)}</i>" for n in notes)
+    parts.append(body.strip())
+    parts.append(_sources_html(sources, ui_language, catalogs))
+    if block.reviewed:
+        reviewed = catalogs.text(ui_language, ui.LAST_REVIEWED, date=format_day(block.reviewed, ui_language)) if catalogs else ui.LAST_REVIEWED.format(date=block.reviewed.isoformat())
+        parts.append(f"<i>{escape(reviewed)}</i>")
+    return "\n\n".join(parts)
+
+
+def render_answer_text(spec: PackFile, topic: TopicFile, language: str) -> str:
+    """The answer as the content checker measures it (worst case: with a note)."""
+    block = topic.languages[language]
+    note = "x" * 160  # room for a fallback or stale note and the status line
+    return answer_body(
+        spec, block.title or topic.id, block, topic.sources, language, language, None, (note,)
+    )
+
+
+class Writer:
+    """Writes replies for one pack and one set of catalogs."""
+
+    def __init__(self, pack: Pack, catalogs: Catalogs, share: bool = True):
+        self.pack = pack
+        self.catalogs = catalogs
+        self.share = share
+
+    def t(self, language: str, msgid: str, /, **values: object) -> str:
+        return self.catalogs.text(language, msgid, **values)
+
+    # -- buttons ---------------------------------------------------------
+    def topic_button(self, topic: Topic, language: str, prefix: str = "") -> Button:
+        return Button(prefix + topic.title(language), encode(Action("topic", topic.id, language)))
+
+    def nav_row(self, language: str) -> tuple[Button, ...]:
+        return (
+            Button(self.t(language, ui.MENU_BUTTON), encode(Action("menu", None, language))),
+            Button(self.t(language, ui.LANGUAGE_BUTTON), encode(Action("languages", None, language))),
+        )
+
+    def menu_buttons(self, language: str) -> tuple[tuple[Button, ...], ...]:
+        rows: list[tuple[Button, ...]] = [
+            (self.topic_button(t, language, "🚨 "),) for t in self.pack.urgent_topics
+        ]
+        cats = [
+            Button(
+                self.pack.category_title(c, language),
+                encode(Action("category", c.id, language)),
+            )
+            for c in self.pack.menu
+        ]
+        rows.extend(tuple(cats[i : i + 2]) for i in range(0, len(cats), 2))
+        rows.append(
+            (Button(self.t(language, ui.LANGUAGE_BUTTON), encode(Action("languages", None, language))),)
+        )
+        return tuple(rows)
+
+    # -- replies ---------------------------------------------------------
+    def menu(self, language: str, lead: str | None = None, kind: str = "menu", **extra: object) -> Reply:
+        text = escape(lead) + "\n\n" if lead else ""
+        text += escape(self.t(language, ui.CHOOSE_TOPIC))
+        return Reply(text, language, self.menu_buttons(language), kind=kind, **extra)  # type: ignore[arg-type]
+
+    def welcome(self, language: str) -> Reply:
+        lead = self.t(language, ui.WELCOME, city=self.pack.city)
+        privacy = self.t(language, ui.PRIVACY)
+        text = f"{escape(lead)}\n\n<b>{escape(privacy)}</b>\n\n{escape(self.t(language, ui.CHOOSE_TOPIC))}"
+        return Reply(text, language, self.menu_buttons(language), kind="welcome")
+
+    def category(self, category_id: str, language: str) -> Reply | None:
+        cat = self.pack.category(category_id)
+        if cat is None:
+            return None
+        title = self.pack.category_title(cat, language)
+        rows = [
+            (self.topic_button(self.pack.topics[tid], language),)
+            for tid in cat.topics
+            if tid in self.pack.topics
+        ]
+        rows.append(self.nav_row(language))
+        text = escape(self.t(language, ui.CATEGORY_HEADER, category=title))
+        return Reply(text, language, tuple(rows), kind="category")
+
+    def languages(self, language: str) -> Reply:
+        buttons = [
+            Button(
+                ("✓ " if code == language else "") + display_name(code),
+                encode(Action("set_language", code)),
+            )
+            for code in self.pack.languages
+        ]
+        rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
+        return Reply(escape(self.t(language, ui.CHOOSE_LANGUAGE)), language, rows, kind="languages")
+
+    def language_set(self, language: str) -> Reply:
+        lead = self.t(language, ui.LANGUAGE_SET, language=display_name(language))
+        return self.menu(language, lead, kind="language_set", set_language=language)
+
+    def answer(
+        self,
+        topic: Topic,
+        language: str,
+        answer_language: str | None = None,
+        extra_notes: tuple[str, ...] = (),
+        confidence: int = 100,
+    ) -> Reply:
+        """A topic's answer in `language`, falling back to the default language."""
+        requested = answer_language if answer_language in topic.blocks else None
+        shown = topic.answer_language(requested or language)
+        block = topic.blocks[shown]
+        notes: list[str] = []
+        buttons: list[tuple[Button, ...]] = []
+        default = self.pack.default_language
+        if shown != language and shown != requested:
+            notes.append(
+                self.t(
+                    language,
+                    ui.FALLBACK_NOTE,
+                    language=display_name(language),
+                    fallback=display_name(shown),
+                )
+            )
+        elif topic.is_stale(shown):
+            notes.append(self.t(language, ui.STALE_NOTE, fallback=display_name(default)))
+            buttons.append(
+                (
+                    Button(
+                        self.t(language, ui.READ_IN, language=display_name(default)),
+                        encode(Action("topic", topic.id, language, default)),
+                    ),
+                )
+            )
+        notes.extend(extra_notes)
+        title = topic.title(language)
+        text = answer_body(
+            self.pack.spec, title, block, topic.sources, shown, language, self.catalogs, tuple(notes)
+        )
+        for rid in topic.related:
+            if rid in self.pack.topics:
+                buttons.append((self.topic_button(self.pack.topics[rid], language),))
+        if self.share:
+            buttons.append((Button(self.t(language, ui.SHARE_BUTTON), share=_share_payload(topic.id, language)),))
+        buttons.append(self.nav_row(language))
+        return Reply(
+            text,
+            language,
+            tuple(buttons),
+            kind="answer",
+            topic=topic.id,
+            confidence=confidence,
+            notes=tuple(notes),
+        )
+
+    def choices(self, topics: list[Topic], language: str, notes: tuple[str, ...] = (), confidence: int = 0) -> Reply:
+        rows = [(self.topic_button(t, language),) for t in topics]
+        rows.append((Button(self.t(language, ui.NONE_OF_THESE), encode(Action("menu", None, language))),))
+        text = escape(self.t(language, ui.DID_YOU_MEAN))
+        text = "\n\n".join([*(f"<i>{escape(n)}</i>" for n in notes), text])
+        return Reply(
+            text,
+            language,
+            tuple(rows),
+            kind="choices",
+            choices=tuple(t.id for t in topics),
+            confidence=confidence,
+        )
+
+    def unsupported_language(self, language: str) -> Reply:
+        names = "\n".join(f"• {escape(display_name(c))}" for c in self.pack.languages)
+        text = f"{escape(self.t(language, ui.UNSUPPORTED_LANGUAGE))}\n{names}"
+        return Reply(text, language, self.languages(language).buttons, kind="unsupported_language")
+
+    def help(self, language: str) -> Reply:
+        names = ", ".join(display_name(c) for c in self.pack.languages)
+        text = escape(self.t(language, ui.HELP, languages=names))
+        return Reply(text, language, self.menu_buttons(language), kind="help")
+
+
+def _share_payload(topic_id: str, language: str) -> str:
+    from .callbacks import payload_for
+
+    return payload_for(topic_id, language)
