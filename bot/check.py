@@ -32,7 +32,9 @@ def coverage_table(pack: Pack) -> str:
             cells.append(f"{mark:>3}")
         lines.append(f"{tid:<{width}}  " + " ".join(cells))
     n = len(pack.topics)
-    lines.append(f"{'answers':<{width}}  " + " ".join(f"{totals[c]:>3}" for c in langs) + f"  of {n}")
+    lines.append(
+        f"{'answers':<{width}}  " + " ".join(f"{totals[c]:>3}" for c in langs) + f"  of {n}"
+    )
     lines.append("A = answer, S = stale translation, e = example questions only, . = nothing")
     return "\n".join(lines)
 

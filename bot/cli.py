@@ -38,7 +38,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .check import run_check
 
     return run_check(
-        settings.content_dir(args.content), settings.locales_dir(args.locales), args.strict, sys.stdout
+        settings.content_dir(args.content),
+        settings.locales_dir(args.locales),
+        args.strict,
+        sys.stdout,
     )
 
 
@@ -88,7 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("run", parents=[common], help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    p = sub.add_parser(
+        "run", parents=[common], help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)"
+    )
     p.set_defaults(func=cmd_run)
 
     try:

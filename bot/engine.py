@@ -11,6 +11,7 @@ import logging
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from . import ui
@@ -19,13 +20,17 @@ from .i18n import CatalogProblem, Catalogs, load_catalogs
 from .languages import Detection, LanguageDetector, negotiate
 from .matching import INTENT_PREFIX, Match, Matcher, Phrase
 from .normalize import clean, normalize
+from .pack.answers import format_day
 from .pack.loader import Problem, load_pack
-from .pack.model import Pack
+from .pack.model import Pack, Topic
 from .replies import Reply, Writer
 
 log = logging.getLogger(__name__)
 
 COMMANDS = ("start", "menu", "language", "help", "about")
+# Signal names in conversation.yaml that drive behaviour.
+STATUS_SIGNAL = "status_disclosure"
+URGENT_SIGNAL = "urgent_now"
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,8 @@ def build_brain(
     catalogs, cat_problems = load_catalogs(locales_dir, pack.languages, ui.ALL)
     report.catalog_problems = cat_problems
     matcher, samples = _index(pack)
+    for language in pack.languages:  # load Babel's locale data now, not on a resident's time
+        format_day(date.today(), language)
     detector = LanguageDetector(pack.languages, samples)
     report.loaded = True
     return Brain(pack, matcher, detector, catalogs, Writer(pack, catalogs, share)), report
@@ -87,14 +94,14 @@ def _index(pack: Pack) -> tuple[Matcher, Mapping[str, list[str]]]:
             keywords.setdefault(topic.id, []).extend(block.keywords)
             samples.setdefault(lang, []).extend(texts)
     for intent, per_lang in pack.conversation.intents.items():
-        for lang, texts in per_lang.items():
-            phrases.extend(Phrase(INTENT_PREFIX + intent, lang, t) for t in texts)
-            samples.setdefault(lang, []).extend(texts)
+        for lang, intent_texts in per_lang.items():
+            phrases.extend(Phrase(INTENT_PREFIX + intent, lang, t) for t in intent_texts)
+            samples.setdefault(lang, []).extend(intent_texts)
     signals = {
         name: [p for texts in per_lang.values() for p in texts]
         for name, per_lang in pack.conversation.signals.items()
     }
-    return Matcher(phrases, keywords, signals), samples
+    return Matcher(phrases, keywords, signals, asides=[STATUS_SIGNAL]), samples
 
 
 class Engine:
@@ -199,8 +206,14 @@ class _Turn:
         return reply
 
     def action(self, action: Action) -> Reply | None:
-        lang = action.language if action.language in self.pack.languages else self.base_language
-        if action.kind == "topic" and action.target in self.pack.topics:
+        lang = self.base_language
+        if action.language is not None and action.language in self.pack.languages:
+            lang = action.language
+        if (
+            action.kind == "topic"
+            and action.target is not None
+            and action.target in self.pack.topics
+        ):
             return self.writer.answer(self.pack.topics[action.target], lang, action.answer_language)
         if action.kind == "category" and action.target:
             return self.writer.category(action.target, lang)
@@ -216,9 +229,9 @@ class _Turn:
     def reply_language(self, detection: Detection, match: Match | None) -> str:
         if detection.language in self.pack.languages:
             if detection.clear:
-                return detection.language  # type: ignore[return-value]
+                return detection.language
             if match is not None and match.phrase_language == detection.language:
-                return detection.language  # type: ignore[return-value]
+                return detection.language
         return self.base_language
 
     def text(self, raw: str) -> Reply:
@@ -232,7 +245,7 @@ class _Turn:
         if detection.clear and not detection.supported and match.topic is None:
             return self.writer.unsupported_language(self.base_language)
         notes: tuple[str, ...] = ()
-        if "status_disclosure" in match.signals:
+        if STATUS_SIGNAL in match.signals:
             notes = (self.t(lang, ui.STATUS_NOTE),)
         urgent = self.urgent_topic(match)
         if urgent is not None:
@@ -257,14 +270,17 @@ class _Turn:
             lead = f"{lead}\n\n{notes[0]}"
         return self.writer.menu(lang, lead, kind="decline", confidence=match.confidence)
 
-    def urgent_topic(self, match: Match) -> object | None:
+    def urgent_topic(self, match: Match) -> Topic | None:
         """Agents here now: the urgent answer comes first, before any other."""
-        if "urgent_now" not in match.signals or not self.pack.urgent_topics:
+        if URGENT_SIGNAL not in match.signals or not self.pack.urgent_topics:
             return None
         urgent_ids = {t.id for t in self.pack.urgent_topics}
         if match.topic in urgent_ids:
             return None
         for cand in match.candidates[:3]:
-            if cand.label in urgent_ids and cand.score >= self.brain.matcher.settings.choice_score * 0.8:
+            if (
+                cand.label in urgent_ids
+                and cand.score >= self.brain.matcher.settings.choice_score * 0.8
+            ):
                 return self.pack.topics[cand.label]
         return None

@@ -52,8 +52,10 @@ class Report:
     )
 
     def table(self) -> str:
-        rows = [f"{'lang':<6}{'n':>5}{'right':>8}{'wrong':>8}{'choices':>9}{'label in choices':>18}"]
-        items = sorted(self.by_language.items()) + [("ALL", self.overall)]
+        rows = [
+            f"{'lang':<6}{'n':>5}{'right':>8}{'wrong':>8}{'choices':>9}{'label in choices':>18}"
+        ]
+        items = [*sorted(self.by_language.items()), ("ALL", self.overall)]
         for lang, t in items:
             rows.append(
                 f"{lang:<6}{t.total:>5}{t.right_rate:>8.1%}{t.wrong_rate:>8.1%}"

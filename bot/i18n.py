@@ -84,7 +84,9 @@ def load_catalogs(
             line = message.lineno or 1
             msgstr = message.string if isinstance(message.string, str) else ""
             if message.fuzzy:
-                problems.append(CatalogProblem(str(path), line, f"fuzzy entry: {message.id[:40]!r}"))
+                problems.append(
+                    CatalogProblem(str(path), line, f"fuzzy entry: {message.id[:40]!r}")
+                )
                 continue
             if not msgstr:
                 if language != "en":
@@ -95,10 +97,12 @@ def load_catalogs(
             for error in _placeholder_errors(message.id, msgstr):
                 problems.append(CatalogProblem(str(path), line, error))
             table[message.id] = msgstr
+        reported = {p.message for p in problems}
         for msgid in required:
-            if msgid not in table and language != "en":
-                if not any(p.message.endswith(f"{msgid[:40]!r}") for p in problems):
-                    problems.append(CatalogProblem(str(path), 1, f"missing entry: {msgid[:40]!r}"))
+            if msgid in table or language == "en":
+                continue
+            if not any(m.endswith(f"{msgid[:40]!r}") for m in reported):
+                problems.append(CatalogProblem(str(path), 1, f"missing entry: {msgid[:40]!r}"))
         messages[language] = MappingProxyType(table)
     return Catalogs(MappingProxyType(messages)), problems
 

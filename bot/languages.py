@@ -114,33 +114,179 @@ _ARABIC_LETTERS = set("ةيكىأإؤ")
 _URDU_WORDS = {"ہے", "کیا", "میں", "کے", "کی", "کو", "اور", "نہیں", "ہیں", "مجھے", "آپ", "کر"}
 _ARABIC_WORDS = {"في", "هل", "من", "على", "أن", "ما", "هذا", "لا", "إلى", "عن", "أنا", "يمكن"}
 # Cyrillic letters of Ukrainian, Belarusian and Serbian that Russian lacks.
-_NOT_RUSSIAN = {"і": "uk", "ї": "uk", "є": "uk", "ґ": "uk", "ў": "be", "ј": "sr", "љ": "sr", "њ": "sr"}
+_NOT_RUSSIAN = {
+    "і": "uk",
+    "ї": "uk",
+    "є": "uk",
+    "ґ": "uk",
+    "ў": "be",
+    "ј": "sr",
+    "љ": "sr",
+    "њ": "sr",
+}
 
 # Everyday words of Latin-script languages the NYC pack does not offer, so a
 # Portuguese or Vietnamese speaker is told which languages the bot speaks.
 _OTHER_LATIN: Mapping[str, frozenset[str]] = {
     "pt": frozenset(
-        "não você voce estou tenho meu minha meus como posso preciso obrigado obrigada "
-        "também tambem então entao isso muito ajuda onde quero filho escola "
-        "hoje agora trabalho está esta são sao uma vocês".split()
+        [
+            "não",
+            "você",
+            "voce",
+            "estou",
+            "tenho",
+            "meu",
+            "minha",
+            "meus",
+            "como",
+            "posso",
+            "preciso",
+            "obrigado",
+            "obrigada",
+            "também",
+            "tambem",
+            "então",
+            "entao",
+            "isso",
+            "muito",
+            "ajuda",
+            "onde",
+            "quero",
+            "filho",
+            "escola",
+            "hoje",
+            "agora",
+            "trabalho",
+            "está",
+            "esta",
+            "são",
+            "sao",
+            "uma",
+            "vocês",
+        ]
     ),
     "de": frozenset(
-        "ich nicht und ist der die das mein meine ich kann wie wo bitte danke "
-        "haben habe sind wir sie mit auf für fur ein eine kein hilfe".split()
+        [
+            "ich",
+            "nicht",
+            "und",
+            "ist",
+            "der",
+            "die",
+            "das",
+            "mein",
+            "meine",
+            "ich",
+            "kann",
+            "wie",
+            "wo",
+            "bitte",
+            "danke",
+            "haben",
+            "habe",
+            "sind",
+            "wir",
+            "sie",
+            "mit",
+            "auf",
+            "für",
+            "fur",
+            "ein",
+            "eine",
+            "kein",
+            "hilfe",
+        ]
     ),
     "vi": frozenset(
-        "tôi không có là của và được cho với người này một những làm giúp "
-        "bạn anh chị em đi ở khi sao".split()
+        [
+            "tôi",
+            "không",
+            "có",
+            "là",
+            "của",
+            "và",
+            "được",
+            "cho",
+            "với",
+            "người",
+            "này",
+            "một",
+            "những",
+            "làm",
+            "giúp",
+            "bạn",
+            "anh",
+            "chị",
+            "em",
+            "đi",
+            "ở",
+            "khi",
+            "sao",
+        ]
     ),
     "tl": frozenset(
-        "ako ang mga ng sa hindi ko ka siya kami tayo po ba paano saan salamat "
-        "gusto kailangan anak trabaho".split()
+        [
+            "ako",
+            "ang",
+            "mga",
+            "ng",
+            "sa",
+            "hindi",
+            "ko",
+            "ka",
+            "siya",
+            "kami",
+            "tayo",
+            "po",
+            "ba",
+            "paano",
+            "saan",
+            "salamat",
+            "gusto",
+            "kailangan",
+            "anak",
+            "trabaho",
+        ]
     ),
     "it": frozenset(
-        "sono non mio mia come posso grazie aiuto dove voglio figlio scuola "
-        "lavoro perché perche della gli anche".split()
+        [
+            "sono",
+            "non",
+            "mio",
+            "mia",
+            "come",
+            "posso",
+            "grazie",
+            "aiuto",
+            "dove",
+            "voglio",
+            "figlio",
+            "scuola",
+            "lavoro",
+            "perché",
+            "perche",
+            "della",
+            "gli",
+            "anche",
+        ]
     ),
-    "tr": frozenset("ben bir ve bu ne nasıl yardım teşekkür değil var yok için çok".split()),
+    "tr": frozenset(
+        [
+            "ben",
+            "bir",
+            "ve",
+            "bu",
+            "ne",
+            "nasıl",
+            "yardım",
+            "teşekkür",
+            "değil",
+            "var",
+            "yok",
+            "için",
+            "çok",
+        ]
+    ),
 }
 _VIETNAMESE_MARKS = set("ơưăđạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
 
@@ -243,6 +389,9 @@ _LATIN_LANGUAGES = frozenset(
 )
 
 
+_TRAINING_PER_LANGUAGE = 400
+
+
 class _NgramModel:
     """Naive Bayes over character 1-3-grams (accents kept: they are evidence)."""
 
@@ -256,7 +405,9 @@ class _NgramModel:
             if not texts:
                 continue
             c: Counter[str] = Counter()
-            for t in texts:
+            # A few hundred phrasings per language are plenty for naive Bayes
+            # and keep start-up fast.
+            for t in texts[:_TRAINING_PER_LANGUAGE]:
                 lowered = t.casefold()
                 c.update(_grams(lowered))
                 self.vocabulary.update(re.findall(r"[^\W\d_]+", lowered))
@@ -275,7 +426,9 @@ class _NgramModel:
         scores = []
         for lang, table in self.log_probs.items():
             unseen = self.unseen[lang]
-            scores.append((lang, sum(table.get(g, unseen) for g in grams) / max(1, len(grams)) * 10))
+            scores.append(
+                (lang, sum(table.get(g, unseen) for g in grams) / max(1, len(grams)) * 10)
+            )
         scores.sort(key=lambda x: -x[1])
         return scores
 
@@ -285,5 +438,7 @@ def _grams(text: str) -> list[str]:
     for word in re.findall(r"[^\W\d_]+", text):
         padded = f" {word} "
         for n in (1, 2, 3):
-            out.extend(padded[i : i + n] for i in range(len(padded) - n + 1) if padded[i : i + n] != " ")
+            out.extend(
+                padded[i : i + n] for i in range(len(padded) - n + 1) if padded[i : i + n] != " "
+            )
     return out

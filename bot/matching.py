@@ -28,7 +28,8 @@ from rapidfuzz import fuzz, process
 
 from .normalize import normalize
 
-INTENT_PREFIX = "_"  # labels of conversation intents: "_greeting", "_thanks", ...
+INTENT_PREFIX = "_"
+_FUZZY_POOL = 400  # labels of conversation intents: "_greeting", "_thanks", ...
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,9 @@ class Settings:
     choice_window: float = 0.10
     intent_score: float = 0.55
     keyword_bonus: float = 0.12
+    support_weight: float = 0.3
+    centroid_weight: float = 0.0
+    support_k: int = 3
     max_choices: int = 3
 
 
@@ -72,57 +76,84 @@ class Phrase:
 
 
 def _grams(text: str) -> Counter[str]:
-    grams: Counter[str] = Counter()
+    """Character 2-4-grams inside space-padded words (scikit-learn's char_wb)."""
+    out: list[str] = []
     for word in text.split():
-        padded = f" {word} "
-        size = len(padded)
-        for n in (2, 3, 4):
-            for i in range(size - n + 1):
-                grams[padded[i : i + n]] += 1
-    return grams
+        p = f" {word} "
+        size = len(p)
+        out += [p[i : i + 2] for i in range(size - 1)]
+        out += [p[i : i + 3] for i in range(size - 2)]
+        out += [p[i : i + 4] for i in range(size - 3)]
+        if _UNSPACED.search(word):
+            # One Han character is often a whole word (学 school, 病 ill).
+            out += [ch for ch in word if _UNSPACED.match(ch)]
+    return Counter(out)
 
 
 class _TfIdf:
-    """A sparse char n-gram TF-IDF index with numpy postings for fast scoring."""
+    """A sparse char n-gram TF-IDF index stored as CSR arrays (gram -> phrases)."""
 
     def __init__(self, texts: Sequence[str]):
         self.size = len(texts)
-        docs = [_grams(t) for t in texts]
-        df: Counter[str] = Counter()
-        for grams in docs:
-            df.update(grams.keys())
-        self.idf = {g: math.log((1 + self.size) / (1 + n)) + 1.0 for g, n in df.items()}
-        postings: dict[str, tuple[list[int], list[float]]] = {}
-        for doc_id, grams in enumerate(docs):
-            weights = {g: (1 + math.log(tf)) * self.idf[g] for g, tf in grams.items()}
-            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-            for g, w in weights.items():
-                ids, vals = postings.setdefault(g, ([], []))
-                ids.append(doc_id)
-                vals.append(w / norm)
-        self.postings = {
-            g: (np.asarray(ids, dtype=np.int32), np.asarray(vals, dtype=np.float32))
-            for g, (ids, vals) in postings.items()
-        }
+        counted = [_grams(t) for t in texts]
+        all_grams = [g for c in counted for g in c]
+        vocab = {g: i for i, g in enumerate(dict.fromkeys(all_grams))}
+        gram_ids = list(map(vocab.__getitem__, all_grams))
+        tfs = [tf for c in counted for tf in c.values()]
+        doc_ids = np.repeat(np.arange(len(counted), dtype=np.int32), [len(c) for c in counted])
+        self.vocab = vocab
+        docs = doc_ids
+        grams = np.asarray(gram_ids, dtype=np.int32)
+        df = np.bincount(grams, minlength=len(vocab)).astype(np.float32)
+        self.idf = (np.log((1 + self.size) / (1 + df)) + 1.0).astype(np.float32)
+        weights = (1 + np.log(np.asarray(tfs, dtype=np.float32))) * self.idf[grams]
+        norms = np.sqrt(np.bincount(docs, weights=weights * weights, minlength=self.size))
+        weights = (weights / np.maximum(norms[docs], 1e-9)).astype(np.float32)
+        order = np.argsort(grams, kind="stable")
+        self.post_docs = docs[order]
+        self.post_weights = weights[order].astype(np.float32)
+        self.indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(grams, minlength=len(vocab)), out=self.indptr[1:])
+
+    def centroids(self, doc_label: np.ndarray, n_labels: int) -> np.ndarray:
+        """Per-label centroid of its phrasings (gram x label, columns unit length)."""
+        matrix = np.zeros((len(self.vocab), n_labels), dtype=np.float32)
+        gram_of = np.repeat(np.arange(len(self.vocab)), np.diff(self.indptr))
+        np.add.at(matrix, (gram_of, doc_label[self.post_docs]), self.post_weights)
+        matrix /= np.maximum(np.linalg.norm(matrix, axis=0), 1e-9)
+        return matrix
+
+    def query(self, text: str) -> tuple[list[int], np.ndarray]:
+        """The query's known gram ids and their normalised weights."""
+        grams = _grams(text)
+        known = [(self.vocab[g], tf) for g, tf in grams.items() if g in self.vocab]
+        if not known:
+            return [], np.zeros(0, dtype=np.float32)
+        ids = [gid for gid, _ in known]
+        q = (1 + np.log(np.asarray([tf for _, tf in known], dtype=np.float32))) * self.idf[ids]
+        unknown = sum(1 + math.log(tf) for g, tf in grams.items() if g not in self.vocab)
+        norm = math.sqrt(float(q @ q) + (unknown * 3.0) ** 2 / max(1, len(grams)))
+        return ids, q / norm
 
     def scores(self, text: str) -> np.ndarray:
         grams = _grams(text)
-        weights = {g: (1 + math.log(tf)) * self.idf[g] for g, tf in grams.items() if g in self.idf}
-        out = np.zeros(self.size, dtype=np.float32)
-        if not weights:
-            return out
-        # Unknown n-grams still count in the query's norm: a message that is
-        # mostly unlike anything we know should not look like a perfect match.
-        unknown = sum((1 + math.log(tf)) * 3.0 for g, tf in grams.items() if g not in self.idf)
-        norm = math.sqrt(sum(w * w for w in weights.values()) + unknown * unknown / max(1, len(grams)))
-        ids = []
-        vals = []
-        for g, w in weights.items():
-            pid, pval = self.postings[g]
-            ids.append(pid)
-            vals.append(pval * (w / norm))
-        np.add.at(out, np.concatenate(ids), np.concatenate(vals))
-        return out
+        known = [(self.vocab[g], tf) for g, tf in grams.items() if g in self.vocab]
+        if not known:
+            return np.zeros(self.size, dtype=np.float32)
+        ids = [gid for gid, _ in known]
+        q = (1 + np.log(np.asarray([tf for _, tf in known], dtype=np.float32))) * self.idf[ids]
+        # Unknown n-grams still count in the query's norm: a message mostly
+        # unlike anything we know must not look like a perfect match.
+        unknown = sum(1 + math.log(tf) for g, tf in grams.items() if g not in self.vocab)
+        norm = math.sqrt(float(q @ q) + (unknown * 3.0) ** 2 / max(1, len(grams)))
+        q /= norm
+        starts, ends = self.indptr[ids], self.indptr[np.asarray(ids) + 1]
+        lengths = ends - starts
+        idx = np.repeat(ends - np.cumsum(lengths), lengths) + np.arange(lengths.sum())
+        contrib = self.post_weights[idx] * np.repeat(q, lengths)
+        return np.bincount(self.post_docs[idx], weights=contrib, minlength=self.size).astype(
+            np.float32
+        )
 
 
 class Matcher:
@@ -134,7 +165,10 @@ class Matcher:
         keywords: Mapping[str, Iterable[str]] | None = None,
         signals: Mapping[str, Iterable[str]] | None = None,
         settings: Settings | None = None,
+        asides: Iterable[str] = (),
     ):
+        """`asides` names signals that are not the question ("I have no papers,
+        can I get a city ID"): their words are set aside before matching."""
         self.settings = settings or Settings()
         unique: dict[tuple[str, str], Phrase] = {}
         for p in phrases:
@@ -149,16 +183,18 @@ class Matcher:
         self.phrase_label = np.asarray([self._label_pos[p.label] for p in ordered], dtype=np.int32)
         self._starts = np.searchsorted(self.phrase_label, np.arange(len(self.labels)))
         self.index = _TfIdf(self.texts)
-        self.keywords: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
-        for label, words in (keywords or {}).items():
-            for w in words:
-                nw = normalize(w)
-                if nw:
-                    self.keywords.setdefault(label, []).append((nw, _word_pattern(nw)))
-        self.signals = {
-            name: [(n, _word_pattern(n)) for n in {normalize(p) for p in items} if n]
-            for name, items in (signals or {}).items()
+        self.centroids = self.index.centroids(self.phrase_label, len(self.labels))
+        # token_sort_ratio is ratio over sorted tokens: sort the phrasings once.
+        self.sorted_texts = [" ".join(sorted(t.split())) for t in self.texts]
+        self.keywords = {
+            label: found
+            for label, words in (keywords or {}).items()
+            if (found := _Phrases(words)) and label in self._label_pos
         }
+        self.signals = {
+            name: found for name, items in (signals or {}).items() if (found := _Phrases(items))
+        }
+        self.asides = tuple(self.signals[n] for n in asides if n in self.signals)
 
     @property
     def topics(self) -> list[str]:
@@ -167,11 +203,36 @@ class Matcher:
     def _label_scores(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         s = self.settings
         tfidf = self.index.scores(text)
-        fuzzy = process.cdist(
-            [text], self.texts, scorer=fuzz.token_sort_ratio, dtype=np.uint8, workers=1
-        )[0].astype(np.float32) / 100.0
+        # The fuzzy view only re-scores phrasings the n-grams already found.
+        top = np.argpartition(-tfidf, min(_FUZZY_POOL, len(tfidf) - 1))[:_FUZZY_POOL]
+        query = " ".join(sorted(text.split()))
+        fuzzy = np.zeros_like(tfidf)
+        fuzzy[top] = (
+            process.cdist(
+                [query], [self.sorted_texts[i] for i in top], scorer=fuzz.ratio, dtype=np.uint8
+            )[0]
+            / 100.0
+        )
         blended = s.tfidf_weight * tfidf + (1 - s.tfidf_weight) * fuzzy
         per_label = np.maximum.reduceat(blended, self._starts) if len(blended) else blended
+        if s.centroid_weight:
+            ids, q = self.index.query(text)
+            centroid = q @ self.centroids[ids] if ids else np.zeros_like(per_label)
+            per_label = (1 - s.centroid_weight) * per_label + s.centroid_weight * centroid
+        if s.support_weight:
+            # A topic that several phrasings support beats one lucky phrasing:
+            # blend in the mean of each label's best few phrasings.
+            pool = top[np.argsort(-blended[top])]
+            best: dict[int, list[float]] = {}
+            for i in pool:
+                got = best.setdefault(int(self.phrase_label[i]), [])
+                if len(got) < s.support_k:
+                    got.append(float(blended[i]))
+            support = np.zeros_like(per_label)
+            for label, scores in best.items():
+                scores += [0.0] * (s.support_k - len(scores))
+                support[label] = sum(scores) / s.support_k
+            per_label = (1 - s.support_weight) * per_label + s.support_weight * support
         return per_label, blended
 
     def match(self, text: str) -> Match:
@@ -179,16 +240,18 @@ class Matcher:
         norm = normalize(text)
         if not norm or not self.labels:
             return Match(None, None, 0)
+        found = frozenset(name for name, phrases in self.signals.items() if phrases.search(norm))
+        for phrases in self.asides:
+            rest = phrases.remove(norm)
+            if len(rest.split()) >= 2 or (rest and _UNSPACED.search(rest)):
+                norm = rest
         per_label, blended = self._label_scores(norm)
-        for label, kws in self.keywords.items():
-            if label in self._label_pos and any(p.search(norm) for _, p in kws):
+        for label, pattern in self.keywords.items():
+            if pattern.search(norm):
                 per_label[self._label_pos[label]] += s.keyword_bonus
         order = np.argsort(-per_label)
         candidates = tuple(
             Candidate(self.labels[i], float(per_label[i])) for i in order[:5] if per_label[i] > 0
-        )
-        found = frozenset(
-            name for name, pats in self.signals.items() if any(p.search(norm) for _, p in pats)
         )
         if not candidates:
             return Match(None, None, 0, signals=found)
@@ -197,15 +260,16 @@ class Matcher:
         confidence = max(0, min(100, round(best.score * 100)))
         topics = [c for c in candidates if not c.label.startswith(INTENT_PREFIX)]
         if best.label.startswith(INTENT_PREFIX):
-            if best.score >= s.intent_score or not topics or topics[0].score < s.choice_score:
-                return Match(
-                    None,
-                    best.label[len(INTENT_PREFIX) :],
-                    confidence,
-                    candidates=candidates,
-                    phrase_language=best_phrase.language,
-                    signals=found,
-                )
+            # Greetings, thanks, small talk and out-of-scope questions win
+            # outright when they match best: never guess a topic behind them.
+            return Match(
+                None,
+                best.label[len(INTENT_PREFIX) :] if best.score >= s.choice_score else None,
+                confidence,
+                candidates=candidates,
+                phrase_language=best_phrase.language,
+                signals=found,
+            )
         if not topics:
             return Match(None, None, confidence, candidates=candidates, signals=found)
         top = topics[0]
@@ -221,9 +285,9 @@ class Matcher:
                 signals=found,
             )
         if top.score >= s.choice_score:
-            close = tuple(
-                c.label for c in topics if top.score - c.score <= s.choice_window
-            )[: s.max_choices]
+            close = tuple(c.label for c in topics if top.score - c.score <= s.choice_window)[
+                : s.max_choices
+            ]
             if len(close) == 1:
                 close = tuple(c.label for c in topics[:2])
             return Match(
@@ -238,8 +302,31 @@ class Matcher:
         return Match(None, None, confidence, candidates=candidates, signals=found)
 
 
-def _word_pattern(normalized: str) -> re.Pattern[str]:
-    # Whole words for spaced scripts; plain substring for Chinese/Korean runs.
-    if re.search(r"[\u4e00-\u9fff\uac00-\ud7a3]", normalized):
-        return re.compile(re.escape(normalized))
-    return re.compile(rf"(?<!\w){re.escape(normalized)}(?!\w)")
+class _Phrases:
+    """Finds any of a list of phrases in a normalised message: whole words in
+    spaced scripts, plain substrings in Chinese and Korean (no word spaces)."""
+
+    def __init__(self, phrases: Iterable[str]):
+        normalized = {normalize(p) for p in phrases} - {""}
+        self.unspaced = tuple(p for p in normalized if _UNSPACED.search(p))
+        self.spaced = tuple(f" {p} " for p in normalized if not _UNSPACED.search(p))
+
+    def __bool__(self) -> bool:
+        return bool(self.unspaced or self.spaced)
+
+    def remove(self, normalized_text: str) -> str:
+        padded = f" {normalized_text} "
+        for p in self.spaced:
+            padded = padded.replace(p, " ")
+        for p in self.unspaced:
+            padded = padded.replace(p, " ")
+        return " ".join(padded.split())
+
+    def search(self, normalized_text: str) -> bool:
+        padded = f" {normalized_text} "
+        return any(p in padded for p in self.spaced) or any(
+            p in normalized_text for p in self.unspaced
+        )
+
+
+_UNSPACED = re.compile(r"[\u3400-\u9fff\uac00-\ud7a3]")

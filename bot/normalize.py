@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Hard limit on what is examined: nobody's question is longer, and it bounds
 # the work a 100 KB paste can cause.
@@ -40,30 +41,28 @@ _ARABIC_FOLD = str.maketrans(
 )
 
 _REPEATS = re.compile(r"(\w)\1{2,}")
-_NON_WORD = re.compile(r"[\W_]+")
+# Not a word character, and not a combining mark (Bengali vowel signs are marks).
+_NON_WORD = re.compile(
+    r"(?:[^\w\u0300-\u036f\u0980-\u09ff\u0900-\u097f\u0600-\u06ff]|_"
+    r"|[\u060c\u061b\u061f\u066a-\u066d\u06d4\u0964\u0965])+"
+)
+_NON_ASCII_DIGIT = re.compile(r"(?![0-9])\d")
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\u1100-\u11ff"
+# Where Han or Hangul meets another letter ("ICE来了" -> "ice 来了").
+_SCRIPT_EDGE = re.compile(rf"(?<=[{_CJK}])(?=[^\s\d{_CJK}])|(?<=[^\s\d{_CJK}])(?=[{_CJK}])")
 _HANGUL_GAP = re.compile(r"(?<=[\uac00-\ud7a3]) +(?=[\uac00-\ud7a3])")
 
 
-def _is_latin(ch: str) -> bool:
-    return "LATIN" in unicodedata.name(ch, "")
+# Combining marks after a Latin letter (accents) and Arabic-script harakat.
+# Bengali vowel signs and Hangul jamo are marks too, but they carry the word,
+# and Cyrillic й must stay й: so only these two groups are dropped.
+_LATIN_MARKS = re.compile(r"(?<=[a-z\u00c0-\u024f\u1e00-\u1eff])[\u0300-\u036f]+")
+_ARABIC_MARKS = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 
 
 def _fold_marks(text: str) -> str:
-    """Drop combining marks after Latin letters and Arabic-script harakat.
-
-    Bengali vowel signs and Hangul jamo are marks too, but they carry the word,
-    so only marks whose base letter is Latin or Arabic are dropped.
-    """
-    out: list[str] = []
-    base_is_foldable = False
-    for ch in unicodedata.normalize("NFD", text):
-        if unicodedata.combining(ch):
-            if base_is_foldable:
-                continue
-        else:
-            base_is_foldable = _is_latin(ch) or "\u0600" <= ch <= "\u06ff"
-        out.append(ch)
-    return unicodedata.normalize("NFC", "".join(out))
+    text = _LATIN_MARKS.sub("", unicodedata.normalize("NFD", text))
+    return unicodedata.normalize("NFC", _ARABIC_MARKS.sub("", text))
 
 
 def _digits(text: str) -> str:
@@ -76,51 +75,24 @@ def _digits(text: str) -> str:
 def clean(text: str) -> str:
     """Remove what never carries meaning: control and format characters."""
     text = text[: MAX_CHARS * 4]
-    return "".join(
-        ch if unicodedata.category(ch)[0] != "C" or ch in "\n\t" else " " for ch in text
-    )
+    return "".join(ch if unicodedata.category(ch)[0] != "C" or ch in "\n\t" else " " for ch in text)
 
 
+@lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
     """The matching form of a message: folded, spaced and trimmed."""
     text = unicodedata.normalize("NFKC", clean(text)[:MAX_CHARS]).casefold()
-    text = text.translate(_LATIN_EXTRA).translate(_ARABIC_FOLD)
-    text = _fold_marks(text)
-    text = _digits(text)
+    if not text.isascii():
+        text = text.translate(_LATIN_EXTRA).translate(_ARABIC_FOLD)
+        text = _fold_marks(text)
+        if _NON_ASCII_DIGIT.search(text):
+            text = _digits(text)
     text = _REPEATS.sub(r"\1\1", text)
     text = _NON_WORD.sub(" ", text)
-    text = _split_scripts(text)
-    text = _HANGUL_GAP.sub("", text)
+    if not text.isascii():
+        text = _SCRIPT_EDGE.sub(" ", text)
+        text = _HANGUL_GAP.sub("", text)
     return " ".join(text.split())
-
-
-def _script_class(ch: str) -> str:
-    if ch.isdigit():
-        return "digit"
-    if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf":
-        return "han"
-    if "\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff":
-        return "hangul"
-    if ch.isascii():
-        return "latin"
-    return "other"
-
-
-def _split_scripts(text: str) -> str:
-    """Put a space where Han or Hangul meets Latin ("ICE来了" -> "ice 来了")."""
-    out: list[str] = []
-    prev = ""
-    for ch in text:
-        if ch == " ":
-            prev = ""
-            out.append(ch)
-            continue
-        cls = _script_class(ch)
-        if prev and cls != prev and {cls, prev} & {"han", "hangul"} and "digit" not in {cls, prev}:
-            out.append(" ")
-        out.append(ch)
-        prev = cls
-    return "".join(out)
 
 
 def is_meaningful(text: str) -> bool:

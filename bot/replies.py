@@ -40,8 +40,9 @@ class Reply:
 def _sources_html(sources: tuple[Source, ...], language: str, catalogs: Catalogs | None) -> str:
     label = catalogs.text(language, ui.SOURCES) if catalogs else ui.SOURCES
     items = [
-        f'• <a href="{escape(s.url)}">{escape(s.title)}</a> ({isolate(s.date.isoformat(), language)})'
-        for s in sources
+        f'• <a href="{escape(src.url)}">{escape(src.title)}</a> '
+        f"({isolate(src.date.isoformat(), language)})"
+        for src in sources
     ]
     return f"<i>{escape(label)}</i>\n" + "\n".join(items)
 
@@ -63,7 +64,13 @@ def answer_body(
     parts.append(body.strip())
     parts.append(_sources_html(sources, ui_language, catalogs))
     if block.reviewed:
-        reviewed = catalogs.text(ui_language, ui.LAST_REVIEWED, date=format_day(block.reviewed, ui_language)) if catalogs else ui.LAST_REVIEWED.format(date=block.reviewed.isoformat())
+        reviewed = (
+            catalogs.text(
+                ui_language, ui.LAST_REVIEWED, date=format_day(block.reviewed, ui_language)
+            )
+            if catalogs
+            else ui.LAST_REVIEWED.format(date=block.reviewed.isoformat())
+        )
         parts.append(f"<i>{escape(reviewed)}</i>")
     return "\n\n".join(parts)
 
@@ -95,7 +102,9 @@ class Writer:
     def nav_row(self, language: str) -> tuple[Button, ...]:
         return (
             Button(self.t(language, ui.MENU_BUTTON), encode(Action("menu", None, language))),
-            Button(self.t(language, ui.LANGUAGE_BUTTON), encode(Action("languages", None, language))),
+            Button(
+                self.t(language, ui.LANGUAGE_BUTTON), encode(Action("languages", None, language))
+            ),
         )
 
     def menu_buttons(self, language: str) -> tuple[tuple[Button, ...], ...]:
@@ -111,12 +120,19 @@ class Writer:
         ]
         rows.extend(tuple(cats[i : i + 2]) for i in range(0, len(cats), 2))
         rows.append(
-            (Button(self.t(language, ui.LANGUAGE_BUTTON), encode(Action("languages", None, language))),)
+            (
+                Button(
+                    self.t(language, ui.LANGUAGE_BUTTON),
+                    encode(Action("languages", None, language)),
+                ),
+            )
         )
         return tuple(rows)
 
     # -- replies ---------------------------------------------------------
-    def menu(self, language: str, lead: str | None = None, kind: str = "menu", **extra: object) -> Reply:
+    def menu(
+        self, language: str, lead: str | None = None, kind: str = "menu", **extra: object
+    ) -> Reply:
         text = escape(lead) + "\n\n" if lead else ""
         text += escape(self.t(language, ui.CHOOSE_TOPIC))
         return Reply(text, language, self.menu_buttons(language), kind=kind, **extra)  # type: ignore[arg-type]
@@ -124,7 +140,8 @@ class Writer:
     def welcome(self, language: str) -> Reply:
         lead = self.t(language, ui.WELCOME, city=self.pack.city)
         privacy = self.t(language, ui.PRIVACY)
-        text = f"{escape(lead)}\n\n<b>{escape(privacy)}</b>\n\n{escape(self.t(language, ui.CHOOSE_TOPIC))}"
+        choose = self.t(language, ui.CHOOSE_TOPIC)
+        text = f"{escape(lead)}\n\n<b>{escape(privacy)}</b>\n\n{escape(choose)}"
         return Reply(text, language, self.menu_buttons(language), kind="welcome")
 
     def category(self, category_id: str, language: str) -> Reply | None:
@@ -132,7 +149,7 @@ class Writer:
         if cat is None:
             return None
         title = self.pack.category_title(cat, language)
-        rows = [
+        rows: list[tuple[Button, ...]] = [
             (self.topic_button(self.pack.topics[tid], language),)
             for tid in cat.topics
             if tid in self.pack.topics
@@ -193,13 +210,26 @@ class Writer:
         notes.extend(extra_notes)
         title = topic.title(language)
         text = answer_body(
-            self.pack.spec, title, block, topic.sources, shown, language, self.catalogs, tuple(notes)
+            self.pack.spec,
+            title,
+            block,
+            topic.sources,
+            shown,
+            language,
+            self.catalogs,
+            tuple(notes),
         )
         for rid in topic.related:
             if rid in self.pack.topics:
                 buttons.append((self.topic_button(self.pack.topics[rid], language),))
         if self.share:
-            buttons.append((Button(self.t(language, ui.SHARE_BUTTON), share=_share_payload(topic.id, language)),))
+            buttons.append(
+                (
+                    Button(
+                        self.t(language, ui.SHARE_BUTTON), share=_share_payload(topic.id, language)
+                    ),
+                )
+            )
         buttons.append(self.nav_row(language))
         return Reply(
             text,
@@ -211,9 +241,13 @@ class Writer:
             notes=tuple(notes),
         )
 
-    def choices(self, topics: list[Topic], language: str, notes: tuple[str, ...] = (), confidence: int = 0) -> Reply:
+    def choices(
+        self, topics: list[Topic], language: str, notes: tuple[str, ...] = (), confidence: int = 0
+    ) -> Reply:
         rows = [(self.topic_button(t, language),) for t in topics]
-        rows.append((Button(self.t(language, ui.NONE_OF_THESE), encode(Action("menu", None, language))),))
+        rows.append(
+            (Button(self.t(language, ui.NONE_OF_THESE), encode(Action("menu", None, language))),)
+        )
         text = escape(self.t(language, ui.DID_YOU_MEAN))
         text = "\n\n".join([*(f"<i>{escape(n)}</i>" for n in notes), text])
         return Reply(

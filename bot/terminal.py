@@ -44,13 +44,20 @@ def render(reply: Reply, out: TextIO, bot_username: str | None = None) -> list[B
     return flat
 
 
-def chat(engine: Engine, language: str | None, stdin: TextIO, out: TextIO,
-         bot_username: str | None = None) -> int:
+def chat(
+    engine: Engine,
+    language: str | None,
+    stdin: TextIO,
+    out: TextIO,
+    bot_username: str | None = None,
+) -> int:
     interactive = stdin.isatty()
     chosen = language
     buttons = render(engine.reply(Incoming(command="start", chosen_language=chosen)), out)
     if interactive:
-        out.write("Type a question, a button number, /menu, /language, /help, or Ctrl-D to quit.\n\n")
+        out.write(
+            "Type a question, a button number, /menu, /language, /help, or Ctrl-D to quit.\n\n"
+        )
     while True:
         if interactive:
             out.write("> ")
@@ -74,8 +81,9 @@ def chat(engine: Engine, language: str | None, stdin: TextIO, out: TextIO,
         buttons = render(reply, out, bot_username)
 
 
-def ask(engine: Engine, texts: Iterable[str], language: str | None, as_json: bool,
-        out: TextIO) -> int:
+def ask(
+    engine: Engine, texts: Iterable[str], language: str | None, as_json: bool, out: TextIO
+) -> int:
     for text in texts:
         reply = engine.reply(Incoming(text=text, chosen_language=language))
         if as_json:

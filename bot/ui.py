@@ -8,7 +8,7 @@ these strings asks the resident anything about themselves.
 from __future__ import annotations
 
 
-def N_(message: str) -> str:  # noqa: N802 - the name Babel's extractor looks for
+def N_(message: str) -> str:
     return message
 
 

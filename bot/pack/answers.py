@@ -21,9 +21,20 @@ CONTACT_PARTS = ("name", "phone", "url", "hours")
 
 # Haitian Creole months: CLDR has no month names for ht, and "2026 M11 1" reads
 # as noise to a resident.
-_HT_MONTHS = (
-    "janvye fevriye mas avril me jen jiyè out septanm oktòb novanm desanm".split()
-)
+_HT_MONTHS = [
+    "janvye",
+    "fevriye",
+    "mas",
+    "avril",
+    "me",
+    "jen",
+    "jiyè",
+    "out",
+    "septanm",
+    "oktòb",
+    "novanm",
+    "desanm",
+]
 
 
 def format_day(day: date, language: str) -> str:

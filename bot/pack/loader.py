@@ -95,9 +95,7 @@ class _Report:
             self.add(doc, loc, f"{where}: {msg}")
 
 
-def _parse(
-    doc: yamlsource.Located, model: type[BaseModel], report: _Report
-) -> Any:
+def _parse(doc: yamlsource.Located, model: type[BaseModel], report: _Report) -> Any:
     report.from_doc(doc)
     if doc.data is None:
         return None
@@ -134,9 +132,11 @@ def load_pack(root: Path | str, today: date | None = None) -> LoadResult:
     pack_doc = yamlsource.load(pack_path)
     spec: PackFile | None = _parse(pack_doc, PackFile, report)
 
-    conv_doc = yamlsource.load(root / "conversation.yaml") if (
-        root / "conversation.yaml"
-    ).is_file() else None
+    conv_doc = (
+        yamlsource.load(root / "conversation.yaml")
+        if (root / "conversation.yaml").is_file()
+        else None
+    )
     conversation = ConversationFile()
     if conv_doc is not None:
         conversation = _parse(conv_doc, ConversationFile, report) or ConversationFile()
@@ -257,16 +257,16 @@ def _check(
         elif not topic.languages[default].title:
             report.add(doc, ("languages", default), f"no {default!r} title")
         for code in spec.languages:
-            block = topic.languages.get(code)
+            tblock = topic.languages.get(code)
             if code == default:
                 continue
-            if block is None or not block.answer or not block.title:
+            if tblock is None or not tblock.answer or not tblock.title:
                 report.add(doc, ("languages",), f"no {code!r} translation yet", "warning")
-            if block is None or len(block.examples) < MIN_EXAMPLES:
-                n = len(block.examples) if block else 0
+            if tblock is None or len(tblock.examples) < MIN_EXAMPLES:
+                n = len(tblock.examples) if tblock else 0
                 report.add(
                     doc,
-                    ("languages", code) if block else ("languages",),
+                    ("languages", code) if tblock else ("languages",),
                     f"{code!r}: {n} example questions (want at least {MIN_EXAMPLES})",
                     "warning",
                 )
@@ -326,7 +326,9 @@ def _check_block(
     key = ("languages", code)
     if block.answer:
         for problem in html.validate(block.answer):
-            report.add(doc, (*key, "answer"), f"{code!r} answer: {problem} (Telegram would reject it)")
+            report.add(
+                doc, (*key, "answer"), f"{code!r} answer: {problem} (Telegram would reject it)"
+            )
         for name, part in placeholders(block.answer):
             if name not in spec.contacts:
                 report.add(doc, (*key, "answer"), f"{code!r} answer: unknown contact {{{name}}}")

@@ -1,0 +1,193 @@
+"""`safecity-bot run`: wire settings, engine and python-telegram-bot together and run.
+
+The lifecycle is ours rather than PTB's `run_polling`/`run_webhook`, so that
+polling and webhook mode share one shutdown path: on SIGTERM or SIGINT we stop
+taking new updates, answer every update already received, and exit 0. SIGHUP
+reloads the content.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dtm
+import logging
+import signal
+import sys
+from typing import Any
+
+from telegram import LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import Application, ApplicationBuilder, Defaults
+
+from .. import settings as paths
+from ..engine import ContentError, Engine
+from . import config, logs
+from .delivery import PerChatOrder, RetryingRateLimiter
+from .flood import FloodGuard
+from .handlers import ALLOWED_UPDATES, Shell
+from .memory import LanguageMemory
+from .profile import ProfilePublisher
+from .reload import ContentWatcher, log_report
+from .webhook import WebhookServer
+
+log = logging.getLogger("bot.telegram")
+
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+POLL_TIMEOUT = dtm.timedelta(seconds=25)  # long polling: one request per 25 s when idle
+CONCURRENT_UPDATES = 64  # across chats; within a chat updates are taken in order
+
+
+def build_application(settings: config.Settings, shell: Shell) -> AnyApplication:
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.base_url)
+        .base_file_url(settings.base_file_url)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(RetryingRateLimiter(overall_max_rate=settings.rate_limit or 1e9))
+        .concurrent_updates(PerChatOrder(CONCURRENT_UPDATES))
+    )
+    if settings.webhook is not None:
+        builder = builder.updater(None)  # our own server feeds the update queue
+    application: AnyApplication = builder.build()
+    shell.register(application)
+    return application
+
+
+class Runner:
+    def __init__(self, settings: config.Settings, engine: Engine) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.shell = Shell(engine, LanguageMemory(), FloodGuard())
+        self.application = build_application(settings, self.shell)
+        self.publisher = ProfilePublisher(engine)
+        self.watcher = ContentWatcher(engine, settings.reload_interval, self._after_reload)
+        self.stop = asyncio.Event()
+        self.exit_code = 0
+
+    async def _after_reload(self) -> None:
+        await self.publisher.publish(self.application.bot)
+
+    def _request_stop(self, code: int = 0) -> None:
+        if not self.stop.is_set():
+            self.exit_code = code
+            self.stop.set()
+
+    async def main(self) -> int:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self._request_stop)
+        loop.add_signal_handler(signal.SIGHUP, self.watcher.trigger)
+        if not await self._initialize():
+            return self.exit_code
+        server: WebhookServer | None = None
+        app = self.application
+        try:
+            await app.start()
+            if self.settings.webhook is not None:
+                server = WebhookServer(app, self.settings.webhook)
+                await self._set_webhook()
+                server.start()
+            else:
+                assert app.updater is not None
+                await app.updater.start_polling(
+                    timeout=POLL_TIMEOUT,
+                    allowed_updates=ALLOWED_UPDATES,
+                    error_callback=self._polling_error,
+                )
+            mode = "webhook" if server else "polling"
+            log.info("running (%s) as @%s", mode, app.bot.username)
+            self.watcher.start()
+            app.create_task(self.publisher.publish(app.bot), name="profile")
+            await self.stop.wait()
+        except InvalidToken:
+            log.error("the Bot API rejected the token")
+            self.exit_code = 2
+        except TelegramError as exc:
+            log.error("could not start: %s %s", type(exc).__name__, exc)
+            self.exit_code = 1
+        finally:
+            log.info("stopping: answering the updates already received")
+            await self.watcher.stop()
+            if server is not None:
+                await server.stop()
+            if app.updater is not None and app.updater.running:
+                await app.updater.stop()
+            if app.running:
+                await app.stop()
+            await app.shutdown()
+            answered = sum(v for k, v in self.shell.counts.items() if k != "error")
+            log.info(
+                "stopped: %d replies, %d errors, %d dropped by flood control, %d reloads",
+                answered,
+                self.shell.counts["error"],
+                self.shell.flood.dropped,
+                self.watcher.reloads,
+            )
+        return self.exit_code
+
+    async def _initialize(self) -> bool:
+        """getMe until it works (the API may be briefly unreachable at boot)."""
+        delay = 1.0
+        while not self.stop.is_set():
+            try:
+                await self.application.initialize()
+                return True
+            except InvalidToken:
+                log.error("the Bot API rejected the token")
+                self.exit_code = 2
+                return False
+            except NetworkError as exc:
+                log.warning(
+                    "Bot API unreachable at start-up (%s); retrying in %.0fs",
+                    type(exc).__name__,
+                    delay,
+                )
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.stop.wait(), delay)
+                delay = min(delay * 2, 30.0)
+        return False
+
+    async def _set_webhook(self) -> None:
+        webhook = self.settings.webhook
+        assert webhook is not None
+        await self.application.bot.set_webhook(
+            url=webhook.url,
+            secret_token=webhook.secret,
+            allowed_updates=ALLOWED_UPDATES,
+            max_connections=40,
+        )
+
+    def _polling_error(self, exc: TelegramError) -> None:
+        if isinstance(exc, InvalidToken):
+            log.error("the Bot API rejected the token while polling")
+            self._request_stop(2)
+            return
+        log.warning("polling failed (%s); PTB retries with backoff", type(exc).__name__)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        settings = config.load()
+    except config.ConfigError as exc:
+        sys.stderr.write(f"safecity-bot run: {exc}\n")
+        return 2
+    logs.install([settings.token])
+    try:
+        engine = Engine(paths.content_dir(args.content), paths.locales_dir(args.locales))
+    except ContentError as exc:
+        for problem in exc.report.problems:
+            if problem.severity == "error":
+                sys.stderr.write(f"{problem.path}:{problem.line}: {problem.message}\n")
+        sys.stderr.write("safecity-bot run: the content has errors; fix them and start again\n")
+        return 1
+    log_report(engine.last_report, "start-up")
+    return asyncio.run(Runner(settings, engine).main())

@@ -1,0 +1,99 @@
+"""Telegram subcommands of `safecity-bot`: `links` and `health`.
+
+Kept free of python-telegram-bot imports: `bot.cli` imports this module for
+every command, and `health` runs as the container's probe every few seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import sys
+import urllib.error
+import urllib.request
+from typing import Any, TextIO
+
+PLACEHOLDER_USERNAME = "YOUR_BOT"
+
+
+def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "links", parents=[common], help="every topic's deep link in every language, with its title"
+    )
+    p.add_argument(
+        "--bot-username",
+        default=None,
+        help=f"the bot's @username without @ (env BOT_USERNAME; default {PLACEHOLDER_USERNAME})",
+    )
+    p.add_argument("--format", choices=("csv", "md"), default="csv", help="output format (csv)")
+    p.set_defaults(func=cmd_links)
+
+    p = sub.add_parser(
+        "health", help="container probe: checks the webhook server when WEBHOOK_URL is set"
+    )
+    p.set_defaults(func=cmd_health)
+
+
+def link_rows(content: str | None, locales: str | None) -> list[tuple[str, str, str, str]]:
+    """(topic, language, title, payload) for every topic in every pack language."""
+    from .. import settings
+    from ..callbacks import payload_for
+    from ..engine import Engine
+
+    engine = Engine(settings.content_dir(content), settings.locales_dir(locales), share=False)
+    pack = engine.brain.pack
+    return [
+        (topic.id, lang, topic.title(lang), payload_for(topic.id, lang))
+        for topic in pack.topics.values()
+        for lang in pack.languages
+    ]
+
+
+def write_links(
+    rows: list[tuple[str, str, str, str]], username: str, fmt: str, out: TextIO
+) -> None:
+    def link(payload: str) -> str:
+        return f"https://t.me/{username}?start={payload}"
+
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["topic", "language", "title", "link"])
+        for topic, lang, title, payload in rows:
+            writer.writerow([topic, lang, title, link(payload)])
+        return
+    out.write("| Topic | Language | Title | Link |\n|---|---|---|---|\n")
+    for topic, lang, title, payload in rows:
+        safe = title.replace("|", "\\|")
+        out.write(f"| `{topic}` | {lang} | {safe} | {link(payload)} |\n")
+
+
+def cmd_links(args: argparse.Namespace) -> int:
+    from ..engine import ContentError
+
+    username = (args.bot_username or os.environ.get("BOT_USERNAME") or PLACEHOLDER_USERNAME).lstrip(
+        "@"
+    )
+    try:
+        rows = link_rows(args.content, args.locales)
+    except ContentError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 1
+    write_links(rows, username, args.format, sys.stdout)
+    return 0
+
+
+def cmd_health(args: argparse.Namespace) -> int:
+    """Exit 0 when healthy. Polling mode has no server: the process running is the signal."""
+    if not os.environ.get("WEBHOOK_URL"):
+        return 0
+    host = os.environ.get("WEBHOOK_LISTEN", "127.0.0.1")
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    port = os.environ.get("WEBHOOK_PORT", "")
+    url = f"http://{host}:{port}/healthz"
+    try:
+        with urllib.request.urlopen(url, timeout=3) as response:
+            return 0 if response.status == 200 else 1
+    except (urllib.error.URLError, OSError, ValueError):
+        return 1

@@ -1,0 +1,76 @@
+"""Reply -> what Telegram is sent: message parts and an inline keyboard.
+
+The engine already writes Telegram HTML with every inserted string escaped;
+here the text is split at paragraph boundaries to fit 4096 characters, and
+buttons become callback buttons (data <= 64 bytes) or, for "Share", a URL
+button that opens Telegram's share sheet with the answer's deep link.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from .. import ui
+from ..callbacks import MAX_CALLBACK_BYTES
+from ..html import MAX_MESSAGE, split
+from ..i18n import Catalogs
+from ..languages import display_name
+from ..replies import Button, Reply
+
+log = logging.getLogger(__name__)
+
+
+def deep_link(bot_username: str, payload: str) -> str:
+    return f"https://t.me/{bot_username}?start={payload}"
+
+
+def share_url(bot_username: str, payload: str, text: str) -> str:
+    """Telegram's share sheet: the resident picks a chat and forwards the link."""
+    link = deep_link(bot_username, payload)
+    return f"https://t.me/share/url?url={quote(link, safe='')}&text={quote(text, safe='')}"
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    parts: tuple[str, ...]  # HTML texts, each within Telegram's limit
+    keyboard: InlineKeyboardMarkup | None  # goes on the last part
+
+
+def keyboard(reply: Reply, bot_username: str, catalogs: Catalogs) -> InlineKeyboardMarkup | None:
+    rows: list[list[InlineKeyboardButton]] = []
+    for row in reply.buttons:
+        out = [
+            b
+            for b in (_button(button, reply.language, bot_username, catalogs) for button in row)
+            if b
+        ]
+        if out:
+            rows.append(out)
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def _button(
+    button: Button, language: str, bot_username: str, catalogs: Catalogs
+) -> InlineKeyboardButton | None:
+    if button.share:
+        text = catalogs.text(language, ui.SHARE_TEXT, language=display_name(language))
+        return InlineKeyboardButton(button.label, url=share_url(bot_username, button.share, text))
+    if button.data:
+        if len(button.data.encode("utf-8")) > MAX_CALLBACK_BYTES:
+            # Telegram would reject the whole message (BUTTON_DATA_INVALID):
+            # better one missing button than no answer at all.
+            log.error(
+                "a button's callback data is over %d bytes; button left out", MAX_CALLBACK_BYTES
+            )
+            return None
+        return InlineKeyboardButton(button.label, callback_data=button.data)
+    return None
+
+
+def outgoing(reply: Reply, bot_username: str, catalogs: Catalogs) -> Outgoing:
+    parts = tuple(p for p in split(reply.text, MAX_MESSAGE) if p.strip()) or (reply.text,)
+    return Outgoing(parts, keyboard(reply, bot_username, catalogs))

@@ -1,0 +1,127 @@
+"""Webhook mode: a small tornado server that takes Telegram's POSTs.
+
+Our own server instead of PTB's `run_webhook`, for two reasons: container
+probes need a health endpoint, and shutdown must stop taking updates before
+the application finishes the ones it has. Tornado is already installed by
+python-telegram-bot's `webhooks` extra.
+
+Routes:
+- POST <path of WEBHOOK_URL>: the secret-token header must match
+  WEBHOOK_SECRET (constant-time compare), else 403 and the body is not even
+  parsed. A good update is queued and answered 200 at once.
+- GET/HEAD /healthz: 200 while the bot is running, 503 while it stops.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import re
+from typing import Any
+
+import tornado.web
+from telegram import Update
+from telegram.ext import Application
+from tornado.httpserver import HTTPServer
+
+from .config import HEALTH_PATH, Webhook
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+MAX_BODY = 1 << 20  # an update is a few kilobytes; refuse anything huge
+
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+
+
+class _State:
+    def __init__(self) -> None:
+        self.accepting = False
+        self.received = 0
+        self.rejected = 0
+
+
+class _UpdateHandler(tornado.web.RequestHandler):
+    def initialize(self, application: AnyApplication, secret: str, state: _State) -> None:
+        self.application_ = application
+        self.secret = secret.encode()
+        self.state = state
+
+    async def post(self) -> None:
+        given = self.request.headers.get(SECRET_HEADER, "").encode()
+        if not hmac.compare_digest(given, self.secret):
+            self.state.rejected += 1
+            log.warning("webhook request without the right secret token: refused (403)")
+            self.set_status(403)
+            return
+        if not self.state.accepting:
+            self.set_status(503)  # Telegram retries later, after the restart
+            return
+        try:
+            data = json.loads(self.request.body)
+            if not isinstance(data, dict):
+                raise ValueError("not an object")
+            update = Update.de_json(data, self.application_.bot)
+        except (ValueError, TypeError, KeyError):
+            log.warning("webhook request with a body that is not an update: refused (400)")
+            self.set_status(400)
+            return
+        self.state.received += 1
+        await self.application_.update_queue.put(update)
+        self.set_status(200)
+
+    def check_xsrf_cookie(self) -> None:  # an API endpoint, not a form
+        pass
+
+
+class _HealthHandler(tornado.web.RequestHandler):
+    def initialize(self, state: _State) -> None:
+        self.state = state
+
+    def get(self) -> None:
+        self.set_status(200 if self.state.accepting else 503)
+        self.set_header("Content-Type", "text/plain")
+        self.finish("ok\n" if self.state.accepting else "stopping\n")
+
+    def head(self) -> None:
+        self.set_status(200 if self.state.accepting else 503)
+
+
+class WebhookServer:
+    def __init__(self, application: AnyApplication, webhook: Webhook) -> None:
+        self.webhook = webhook
+        self.state = _State()
+        path = re.escape(webhook.path.rstrip("/")) + "/?"
+        self._app = tornado.web.Application(
+            [
+                (re.escape(HEALTH_PATH), _HealthHandler, {"state": self.state}),
+                (
+                    path,
+                    _UpdateHandler,
+                    {"application": application, "secret": webhook.secret, "state": self.state},
+                ),
+            ],
+            log_function=_quiet_access_log,
+        )
+        self._server: HTTPServer | None = None
+
+    def start(self) -> None:
+        self._server = HTTPServer(self._app, max_body_size=MAX_BODY, xheaders=True)
+        self._server.listen(self.webhook.port, address=self.webhook.listen)
+        self.state.accepting = True
+        log.info("webhook server listening on %s:%d", self.webhook.listen, self.webhook.port)
+
+    async def stop(self) -> None:
+        """Stop taking updates; the ones already queued are still answered."""
+        self.state.accepting = False
+        if self._server is not None:
+            self._server.stop()
+            await self._server.close_all_connections()
+            self._server = None
+
+
+def _quiet_access_log(handler: tornado.web.RequestHandler) -> None:
+    # Tornado's access log names client addresses; we keep only server errors.
+    if handler.get_status() >= 500 and handler.get_status() != 503:
+        log.error("webhook server error %d", handler.get_status())

@@ -1,0 +1,131 @@
+"""Shared fixtures: the shipped engine, a `say` helper, and tiny packs on disk."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Engine, Incoming
+from bot.replies import Reply
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+LOCALES = ROOT / "locales"
+SHARED = ROOT.parent / "shared"
+DEV_SET = SHARED / "eval" / "dev.jsonl"
+
+
+@pytest.fixture(scope="session")
+def engine() -> Engine:
+    return Engine(CONTENT, LOCALES)
+
+
+Say = Callable[..., Reply]
+
+
+@pytest.fixture
+def say(engine: Engine) -> Say:
+    """Send one message (or command/button) to the engine and get the reply."""
+
+    def _say(
+        text: str | None = None,
+        *,
+        lang: str | None = None,
+        platform: str | None = None,
+        command: str | None = None,
+        payload: str | None = None,
+        button: str | None = None,
+        non_text: bool = False,
+    ) -> Reply:
+        return engine.reply(
+            Incoming(
+                text=text,
+                command=command,
+                payload=payload,
+                callback=button,
+                non_text=non_text,
+                chosen_language=lang,
+                platform_language=platform,
+            )
+        )
+
+    return _say
+
+
+MINI_PACK = """\
+city: Testville
+default_language: en
+languages: [en, es]
+about_topic: about
+review:
+  max_age_days: 180
+contacts:
+  hotline:
+    name: Test Hotline
+    phone: 1-800-000-0000
+    url: https://example.org/hotline
+menu:
+  - id: main
+    title: {en: Main, es: Principal}
+    topics: [schools, about]
+"""
+
+MINI_SCHOOLS = """\
+id: schools
+related: [about]
+sources:
+  - title: Example source
+    url: https://example.org/source
+    date: 2025-01-01
+languages:
+  en:
+    title: Agents at schools
+    reviewed: 2026-11-01
+    answer: |
+      <b>Schools do not let agents in without a judge's warrant.</b>
+
+      Call {hotline} for help.
+    examples: [can ice come to my kids school, immigration agents at school, school safe from ice]
+  es:
+    title: Agentes en las escuelas
+    reviewed: 2026-11-01
+    answer: |
+      <b>Las escuelas no dejan entrar a los agentes sin orden judicial.</b>
+
+      Llame a {hotline}.
+    examples: [la migra puede entrar a la escuela, agentes de inmigracion en la escuela]
+"""
+
+MINI_ABOUT = """\
+id: about
+sources:
+  - title: Example source
+    url: https://example.org/about
+    date: 2025-01-01
+languages:
+  en:
+    title: About this bot
+    reviewed: 2026-11-01
+    answer: This bot gives general information, not legal advice.
+    examples: [who made this bot, what do you store about me, is this bot private]
+"""
+
+
+def write_pack(root: Path, files: dict[str, str] | None = None) -> Path:
+    """A small valid pack; `files` replaces or adds files by relative path."""
+    base = {
+        "pack.yaml": MINI_PACK,
+        "topics/schools.yaml": MINI_SCHOOLS,
+        "topics/about.yaml": MINI_ABOUT,
+    }
+    base.update(files or {})
+    for rel, text in base.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if text is None:  # type: ignore[comparison-overlap]
+            continue
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root

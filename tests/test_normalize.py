@@ -1,0 +1,58 @@
+"""Normalisation that holds for all eleven pack languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.normalize import MAX_CHARS, normalize
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("¿Puedo ir a la ESCUELA?", "puedo ir a la escuela"),
+        ("inmigración", "inmigracion"),
+        ("Où est l'hôpital", "ou est l hopital"),
+        ("Kijan pou m jwenn èd", "kijan pou m jwenn ed"),
+        ("Czy mogę iść do szpitala, żeby się leczyć", "czy moge isc do szpitala zeby sie leczyc"),
+        ("Łódź", "lodz"),
+        ("heeeeelp pleeease", "heelp pleease"),
+        ("ICE来了怎么办", "ice 来了怎么办"),
+        ("ＩＤＮＹＣ", "idnyc"),
+        ("🚨🚨 ICE!!! 😱", "ice"),
+        ("", ""),
+        ("\u200b\u200b", ""),
+    ],
+)
+def test_latin_folding_and_cleanup(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+def test_bengali_marks_are_kept() -> None:
+    # Vowel signs carry the word in Bengali: dropping them would merge words.
+    text = "স্কুলে কি আইস আসতে পারে"
+    assert normalize(text) == text
+
+
+def test_korean_spacing_does_not_matter() -> None:
+    assert normalize("학교 에 이민 단속") == normalize("학교에 이민단속")
+
+
+def test_hangul_is_not_decomposed() -> None:
+    assert normalize("병원") == "병원"
+
+
+def test_arabic_and_urdu_letter_variants_meet() -> None:
+    assert normalize("مُسْتَشْفَى") == normalize("مستشفی")
+    assert normalize("إذا") == normalize("اذا")
+    assert normalize("كيف") == normalize("کیف")
+    assert normalize("مدرسة") == normalize("مدرسہ")
+
+
+def test_arabic_indic_digits_become_ascii() -> None:
+    assert normalize("٣١١") == "311"
+    assert normalize("৯১১") == "911"
+
+
+def test_huge_input_is_bounded() -> None:
+    assert len(normalize("a b " * 100_000)) <= MAX_CHARS

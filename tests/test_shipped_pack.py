@@ -1,0 +1,86 @@
+"""The shipped New York City pack: complete, valid, and independent of the dev set."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from bot.engine import Engine, Incoming
+from bot.html import validate, visible_length
+from bot.normalize import normalize
+from bot.pack.loader import MIN_EXAMPLES, load_pack
+from tests.conftest import CONTENT, DEV_SET, SHARED
+
+NYC_LANGUAGES = ("en", "es", "zh", "ru", "bn", "ht", "ko", "ar", "ur", "fr", "pl")
+
+
+def spec_ids() -> list[str]:
+    path = SHARED / "spec" / "topics.yaml"
+    if not path.exists():
+        pytest.skip("shared spec not available")
+    return [t["id"] for t in yaml.safe_load(path.read_text(encoding="utf-8"))["topics"]]
+
+
+def test_pack_loads_without_errors() -> None:
+    result = load_pack(CONTENT)
+    assert not result.errors, "\n".join(map(str, result.errors))
+    assert result.pack is not None
+
+
+def test_all_spec_topics_exist(engine: Engine) -> None:
+    assert set(spec_ids()) <= set(engine.brain.pack.topics)
+
+
+def test_nyc_language_access_languages(engine: Engine) -> None:
+    assert engine.brain.pack.languages == NYC_LANGUAGES
+
+
+def test_english_and_spanish_answers_everywhere(engine: Engine) -> None:
+    for topic in engine.brain.pack.topics.values():
+        for lang in ("en", "es"):
+            block = topic.blocks.get(lang)
+            assert block and block.answer and block.title and block.reviewed, (topic.id, lang)
+        assert topic.sources
+
+
+def test_enough_example_questions_in_every_language(engine: Engine) -> None:
+    for topic in engine.brain.pack.topics.values():
+        for lang in NYC_LANGUAGES:
+            block = topic.blocks.get(lang)
+            assert block is not None and len(block.examples) >= MIN_EXAMPLES, (topic.id, lang)
+
+
+def test_no_example_question_copies_the_dev_set() -> None:
+    if not DEV_SET.exists():
+        pytest.skip("dev set not available")
+    dev = {normalize(json.loads(line)["text"]) for line in DEV_SET.read_text("utf-8").splitlines()}
+    dev.discard("")
+    result = load_pack(CONTENT)
+    assert result.pack is not None
+    copied = [
+        (topic.id, lang, example)
+        for topic in result.pack.topics.values()
+        for lang, block in topic.blocks.items()
+        for example in block.examples
+        if normalize(example) in dev
+    ]
+    for intent, per_lang in result.pack.conversation.intents.items():
+        copied += [
+            (intent, lang, ex)
+            for lang, exs in per_lang.items()
+            for ex in exs
+            if normalize(ex) in dev
+        ]
+    assert not copied, copied
+
+
+def test_every_answer_renders_within_limits_in_every_language(engine: Engine) -> None:
+    for topic in engine.brain.pack.topics.values():
+        for lang in engine.brain.pack.languages:
+            reply = engine.reply(Incoming(callback=f"t:{topic.id}:{lang}"))
+            assert reply.topic == topic.id
+            assert not validate(reply.text), (topic.id, lang)
+            assert visible_length(reply.text) <= 4096, (topic.id, lang)
+            assert "{" not in reply.text, (topic.id, lang, "unexpanded placeholder")
