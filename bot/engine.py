@@ -160,6 +160,7 @@ class _Turn:
         self.writer = brain.writer
         self.incoming = incoming
         self.base_language = _fallback_language(brain.pack, incoming)
+        self.incoming_words = normalize(incoming.text or "").split()
 
     def t(self, language: str, msgid: str, /, **values: object) -> str:
         return self.brain.catalogs.text(language, msgid, **values)
@@ -230,7 +231,13 @@ class _Turn:
         if detection.language in self.pack.languages:
             if detection.clear:
                 return detection.language
-            if match is not None and match.phrase_language == detection.language:
+            # Unclear alone, but a multi-word message whose best-matching
+            # phrasing is in the same language says enough.
+            if (
+                match is not None
+                and match.phrase_language == detection.language
+                and len(self.incoming_words) >= 2
+            ):
                 return detection.language
         return self.base_language
 

@@ -37,14 +37,15 @@ class Settings:
     """Decision thresholds, tuned on the dev set and the external sets (bench/)."""
 
     tfidf_weight: float = 0.65
-    answer_score: float = 0.50
+    answer_score: float = 0.36
     answer_margin: float = 0.06
     choice_score: float = 0.36
     choice_window: float = 0.10
     intent_score: float = 0.55
     keyword_bonus: float = 0.12
     support_weight: float = 0.3
-    centroid_weight: float = 0.0
+    word_weight: float = 0.2
+    agree_margin: float = 0.0
     support_k: int = 3
     max_choices: int = 3
 
@@ -115,26 +116,6 @@ class _TfIdf:
         self.indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
         np.cumsum(np.bincount(grams, minlength=len(vocab)), out=self.indptr[1:])
 
-    def centroids(self, doc_label: np.ndarray, n_labels: int) -> np.ndarray:
-        """Per-label centroid of its phrasings (gram x label, columns unit length)."""
-        matrix = np.zeros((len(self.vocab), n_labels), dtype=np.float32)
-        gram_of = np.repeat(np.arange(len(self.vocab)), np.diff(self.indptr))
-        np.add.at(matrix, (gram_of, doc_label[self.post_docs]), self.post_weights)
-        matrix /= np.maximum(np.linalg.norm(matrix, axis=0), 1e-9)
-        return matrix
-
-    def query(self, text: str) -> tuple[list[int], np.ndarray]:
-        """The query's known gram ids and their normalised weights."""
-        grams = _grams(text)
-        known = [(self.vocab[g], tf) for g, tf in grams.items() if g in self.vocab]
-        if not known:
-            return [], np.zeros(0, dtype=np.float32)
-        ids = [gid for gid, _ in known]
-        q = (1 + np.log(np.asarray([tf for _, tf in known], dtype=np.float32))) * self.idf[ids]
-        unknown = sum(1 + math.log(tf) for g, tf in grams.items() if g not in self.vocab)
-        norm = math.sqrt(float(q @ q) + (unknown * 3.0) ** 2 / max(1, len(grams)))
-        return ids, q / norm
-
     def scores(self, text: str) -> np.ndarray:
         grams = _grams(text)
         known = [(self.vocab[g], tf) for g, tf in grams.items() if g in self.vocab]
@@ -154,6 +135,54 @@ class _TfIdf:
         return np.bincount(self.post_docs[idx], weights=contrib, minlength=self.size).astype(
             np.float32
         )
+
+
+def _words(text: str) -> Counter[str]:
+    """Word tokens, cut to 5 characters as a cheap stemmer for inflected
+    languages; Chinese and Korean runs become overlapping character pairs."""
+    out: list[str] = []
+    for word in text.split():
+        if _UNSPACED.search(word):
+            out += [word[i : i + 2] for i in range(max(1, len(word) - 1))]
+        else:
+            out.append(word[:5])
+    return Counter(out)
+
+
+class _WordCentroids:
+    """Word-level TF-IDF centroids per label: a second, independent view.
+
+    Character n-grams see spelling; whole words see which concepts a message
+    combines, even when no single phrasing combines them the same way.
+    """
+
+    def __init__(self, texts: Sequence[str], labels: np.ndarray, n_labels: int):
+        counted = [_words(t) for t in texts]
+        df: Counter[str] = Counter(w for c in counted for w in c)
+        size = len(texts)
+        self.vocab = {w: i for i, w in enumerate(df)}
+        self.idf = np.asarray(
+            [math.log((1 + size) / (1 + df[w])) + 1.0 for w in df], dtype=np.float32
+        )
+        matrix = np.zeros((len(self.vocab), n_labels), dtype=np.float32)
+        for c, label in zip(counted, labels, strict=True):
+            if not c:
+                continue
+            ids = [self.vocab[w] for w in c]
+            weights = (1 + np.log(np.asarray(list(c.values()), dtype=np.float32))) * self.idf[ids]
+            matrix[ids, label] += weights / max(float(np.linalg.norm(weights)), 1e-9)
+        matrix /= np.maximum(np.linalg.norm(matrix, axis=0), 1e-9)
+        self.matrix = matrix
+
+    def scores(self, text: str) -> np.ndarray:
+        counted = _words(text)
+        known = [(self.vocab[w], tf) for w, tf in counted.items() if w in self.vocab]
+        if not known:
+            return np.zeros(self.matrix.shape[1], dtype=np.float32)
+        ids = [i for i, _ in known]
+        q = (1 + np.log(np.asarray([tf for _, tf in known], dtype=np.float32))) * self.idf[ids]
+        total = math.sqrt(float(q @ q) + sum(1 for w in counted if w not in self.vocab))
+        return np.asarray((q / total) @ self.matrix[ids], dtype=np.float32)
 
 
 class Matcher:
@@ -183,7 +212,7 @@ class Matcher:
         self.phrase_label = np.asarray([self._label_pos[p.label] for p in ordered], dtype=np.int32)
         self._starts = np.searchsorted(self.phrase_label, np.arange(len(self.labels)))
         self.index = _TfIdf(self.texts)
-        self.centroids = self.index.centroids(self.phrase_label, len(self.labels))
+        self.words = _WordCentroids(self.texts, self.phrase_label, len(self.labels))
         # token_sort_ratio is ratio over sorted tokens: sort the phrasings once.
         self.sorted_texts = [" ".join(sorted(t.split())) for t in self.texts]
         self.keywords = {
@@ -215,10 +244,6 @@ class Matcher:
         )
         blended = s.tfidf_weight * tfidf + (1 - s.tfidf_weight) * fuzzy
         per_label = np.maximum.reduceat(blended, self._starts) if len(blended) else blended
-        if s.centroid_weight:
-            ids, q = self.index.query(text)
-            centroid = q @ self.centroids[ids] if ids else np.zeros_like(per_label)
-            per_label = (1 - s.centroid_weight) * per_label + s.centroid_weight * centroid
         if s.support_weight:
             # A topic that several phrasings support beats one lucky phrasing:
             # blend in the mean of each label's best few phrasings.
@@ -235,11 +260,12 @@ class Matcher:
             per_label = (1 - s.support_weight) * per_label + s.support_weight * support
         return per_label, blended
 
-    def match(self, text: str) -> Match:
+    def rank(self, text: str) -> Ranking:
+        """Score every label for a message; no decision yet."""
         s = self.settings
         norm = normalize(text)
         if not norm or not self.labels:
-            return Match(None, None, 0)
+            return Ranking((), False, None, frozenset())
         found = frozenset(name for name, phrases in self.signals.items() if phrases.search(norm))
         for phrases in self.asides:
             rest = phrases.remove(norm)
@@ -249,16 +275,29 @@ class Matcher:
         for label, pattern in self.keywords.items():
             if pattern.search(norm):
                 per_label[self._label_pos[label]] += s.keyword_bonus
+        char_top = int(np.argmax(per_label))
+        word_view = self.words.scores(norm)
+        word_top = int(np.argmax(word_view)) if word_view.max() > 0 else -1
+        per_label = per_label + s.word_weight * word_view
         order = np.argsort(-per_label)
         candidates = tuple(
             Candidate(self.labels[i], float(per_label[i])) for i in order[:5] if per_label[i] > 0
         )
+        # Two views that agree on the same topic are evidence on their own.
+        agree = bool(candidates) and char_top == word_top == int(order[0])
+        language = self.phrases[int(np.argmax(blended))].language if len(blended) else None
+        return Ranking(candidates, agree, language, found)
+
+    def match(self, text: str) -> Match:
+        return self.decide(self.rank(text))
+
+    def decide(self, ranking: Ranking, settings: Settings | None = None) -> Match:
+        s = settings or self.settings
+        candidates, found = ranking.candidates, ranking.signals
         if not candidates:
             return Match(None, None, 0, signals=found)
-        best_phrase = self.phrases[int(np.argmax(blended))]
         best = candidates[0]
         confidence = max(0, min(100, round(best.score * 100)))
-        topics = [c for c in candidates if not c.label.startswith(INTENT_PREFIX)]
         if best.label.startswith(INTENT_PREFIX):
             # Greetings, thanks, small talk and out-of-scope questions win
             # outright when they match best: never guess a topic behind them.
@@ -267,39 +306,48 @@ class Matcher:
                 best.label[len(INTENT_PREFIX) :] if best.score >= s.choice_score else None,
                 confidence,
                 candidates=candidates,
-                phrase_language=best_phrase.language,
+                phrase_language=ranking.phrase_language,
                 signals=found,
             )
-        if not topics:
-            return Match(None, None, confidence, candidates=candidates, signals=found)
-        top = topics[0]
-        runner_up = next((c.score for c in candidates if c.label != top.label), 0.0)
-        confidence = max(0, min(100, round(top.score * 100)))
-        if top.score >= s.answer_score and top.score - runner_up >= s.answer_margin:
+        topics = [c for c in candidates if not c.label.startswith(INTENT_PREFIX)]
+        runner_up = candidates[1].score if len(candidates) > 1 else 0.0
+        margin = best.score - runner_up
+        # Alone, a view must be clearly ahead of the next topic.
+        if best.score >= s.answer_score and (
+            margin >= s.answer_margin or (ranking.agree and margin >= s.agree_margin)
+        ):
             return Match(
-                top.label,
+                best.label,
                 None,
                 confidence,
                 candidates=candidates,
-                phrase_language=best_phrase.language,
+                phrase_language=ranking.phrase_language,
                 signals=found,
             )
-        if top.score >= s.choice_score:
-            close = tuple(c.label for c in topics if top.score - c.score <= s.choice_window)[
-                : s.max_choices
-            ]
-            if len(close) == 1:
+        if best.score >= s.choice_score:
+            close = tuple(c.label for c in topics if best.score - c.score <= s.choice_window)
+            if len(close) < 2:
                 close = tuple(c.label for c in topics[:2])
             return Match(
                 None,
                 None,
                 confidence,
-                choices=close,
+                choices=close[: s.max_choices],
                 candidates=candidates,
-                phrase_language=best_phrase.language,
+                phrase_language=ranking.phrase_language,
                 signals=found,
             )
         return Match(None, None, confidence, candidates=candidates, signals=found)
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Every label's score for one message, best first, before any decision."""
+
+    candidates: tuple[Candidate, ...]
+    agree: bool  # the character and word views pick the same best label
+    phrase_language: str | None
+    signals: frozenset[str]
 
 
 class _Phrases:

@@ -36,7 +36,8 @@ ASKS: dict[str, list[str]] = {
         r"\bdo you have (papers|a green card|a visa)",
     ],
     "es": [
-        r"\b(dígame|digame|dime|envíe|envie|escriba) (su|tu) (nombre|dirección|direccion|estatus|teléfono|telefono|país|pais)",
+        r"\b(dígame|digame|dime|envíe|envie|escriba) (su|tu) "
+        r"(nombre|dirección|direccion|estatus|teléfono|telefono|país|pais)",
         r"¿\s*cuál es (su|tu)\b",
         r"¿\s*cual es (su|tu)\b",
         r"¿\s*dónde vive",

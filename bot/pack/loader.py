@@ -144,12 +144,16 @@ def load_pack(root: Path | str, today: date | None = None) -> LoadResult:
     topic_docs: list[tuple[yamlsource.Located, TopicFile]] = []
     topic_dir = root / "topics"
     files = sorted(topic_dir.glob("*.yaml")) if topic_dir.is_dir() else []
+    # Topics whose file is broken: already reported once, so references to
+    # them are not reported again as unknown.
+    unparsed: set[str] = set()
     if not files:
         report.problems.append(Problem(str(topic_dir), 1, "no topic files (topics/*.yaml)"))
     for path in files:
         doc = yamlsource.load(path)
         topic = _parse(doc, TopicFile, report)
         if topic is None:
+            unparsed.add(path.stem)
             continue
         if topic.id != path.stem:
             report.add(doc, ("id",), f"id {topic.id!r} must match the file name {path.stem!r}")
@@ -158,7 +162,7 @@ def load_pack(root: Path | str, today: date | None = None) -> LoadResult:
     if spec is None:
         return LoadResult(None, sorted(report.problems))
 
-    _check(spec, pack_doc, topic_docs, conversation, conv_doc, report, today)
+    _check(spec, pack_doc, topic_docs, conversation, conv_doc, report, today, unparsed)
     errors = [p for p in report.problems if p.severity == "error"]
     if errors:
         return LoadResult(None, sorted(report.problems))
@@ -174,6 +178,7 @@ def _check(
     conv_doc: yamlsource.Located | None,
     report: _Report,
     today: date,
+    unparsed: set[str],
 ) -> None:
     languages = set(spec.languages)
     default = spec.default_language
@@ -183,7 +188,7 @@ def _check(
     if default not in languages:
         report.add(pack_doc, ("default_language",), f"{default!r} is not in languages")
 
-    topic_ids = {t.id for _, t in topic_docs}
+    topic_ids = {t.id for _, t in topic_docs} | unparsed
     seen_ids: dict[str, yamlsource.Located] = {}
     for doc, topic in topic_docs:
         if topic.id in seen_ids:
