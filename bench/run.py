@@ -96,7 +96,9 @@ class TfidfBaseline(Baseline):
         return [(self.labels[int(b)], float(sims[i, b])) for i, b in enumerate(best)]
 
 
-def oracle_rate(scored: list[tuple[str | None, float]], gold: Sequence[str | None]) -> dict[str, float]:
+def oracle_rate(
+    scored: list[tuple[str | None, float]], gold: Sequence[str | None]
+) -> dict[str, float]:
     """Best handled-right rate over all thresholds (declining below it)."""
     best = {"right": 0.0, "wrong": 1.0, "threshold": 0.0}
     for t in np.linspace(0, 1, 101):
@@ -237,8 +239,18 @@ def cold_start(runs: int) -> dict[str, float]:
     try:
         for _ in range(runs):
             out = subprocess.run(
-                [sys.executable, "-c", _CHILD, str(ROOT / "content"), str(ROOT / "locales"), str(tmp)],
-                cwd=ROOT, capture_output=True, text=True, check=True,
+                [
+                    sys.executable,
+                    "-c",
+                    _CHILD,
+                    str(ROOT / "content"),
+                    str(ROOT / "locales"),
+                    str(tmp),
+                ],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=True,
             )
             results.append(json.loads(out.stdout.strip().splitlines()[-1]))
     finally:
@@ -263,36 +275,60 @@ def fmt(row: dict[str, object]) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="a fifth of the external queries")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     args = parser.parse_args()
 
     engine = Engine(ROOT / "content", ROOT / "locales")
     figures: dict[str, object] = {}
-    print("handled right (wrong answers); baselines with their best threshold; xN = ours / baseline")
-    print(" | ".join(["set".ljust(24), "    n", "   ours        ",
-                      f"{WRatioBaseline.name:<26}", TfidfBaseline.name]))
+    print(
+        "handled right (wrong answers); baselines with their best threshold; xN = ours / baseline"
+    )
+    print(
+        " | ".join(
+            [
+                "set".ljust(24),
+                "    n",
+                "   ours        ",
+                f"{WRatioBaseline.name:<26}",
+                TfidfBaseline.name,
+            ]
+        )
+    )
     dev, languages = dev_rows(engine)
     print(fmt(dev))
     rows = [dev]
     for name, (faq, queries) in external_sets(args.quick).items():
-        row = compare(name, [t for t, _ in faq], [label for _, label in faq], queries,
-                      lambda faq=faq, queries=queries: ours_on(faq, queries))
+        row = compare(
+            name,
+            [t for t, _ in faq],
+            [label for _, label in faq],
+            queries,
+            lambda faq=faq, queries=queries: ours_on(faq, queries),
+        )
         print(fmt(row), flush=True)
         rows.append(row)
     figures["sets"] = rows
-    print("\ndev set per language (ours): " + ", ".join(
-        f"{lang} {r['right']:.0%}" for lang, r in sorted(languages.items())))
+    print(
+        "\ndev set per language (ours): "
+        + ", ".join(f"{lang} {r['right']:.0%}" for lang, r in sorted(languages.items()))
+    )
     figures["languages"] = languages
 
     t = timing(engine, 10_000)
     c = cold_start(3)
     figures["timing"], figures["cold_start"] = t, c
-    print(f"\nengine per message over {t['messages']:,} messages: median {t['median_ms']:.2f} ms, "
-          f"p99 {t['p99_ms']:.2f} ms (target p99 <= 5 ms)")
-    print(f"cold start: load and index {c['load_and_index_s']:.2f} s (target <= 1.5 s), "
-          f"imports {c['import_s']:.2f} s; peak RSS {c['peak_rss_mb']:.0f} MB (target <= 200 MB)")
+    print(
+        f"\nengine per message over {t['messages']:,} messages: median {t['median_ms']:.2f} ms, "
+        f"p99 {t['p99_ms']:.2f} ms (target p99 <= 5 ms)"
+    )
+    print(
+        f"cold start: load and index {c['load_and_index_s']:.2f} s (target <= 1.5 s), "
+        f"imports {c['import_s']:.2f} s; peak RSS {c['peak_rss_mb']:.0f} MB (target <= 200 MB)"
+    )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
     return 0

@@ -278,16 +278,23 @@ class _Turn:
         return self.writer.menu(lang, lead, kind="decline", confidence=match.confidence)
 
     def urgent_topic(self, match: Match) -> Topic | None:
-        """Agents here now: the urgent answer comes first, before any other."""
+        """Agents here now: in a close call, the urgent answer comes first.
+
+        "Now" words alone are common ("can I go to the clinic now"), so the
+        urgent topic must also be among the best few and near the top score.
+        """
         if URGENT_SIGNAL not in match.signals or not self.pack.urgent_topics:
             return None
         urgent_ids = {t.id for t in self.pack.urgent_topics}
-        if match.topic in urgent_ids:
+        if match.topic in urgent_ids or not match.candidates:
             return None
+        settings = self.brain.matcher.settings
+        top = match.candidates[0].score
         for cand in match.candidates[:3]:
             if (
                 cand.label in urgent_ids
-                and cand.score >= self.brain.matcher.settings.choice_score * 0.8
+                and cand.score >= settings.choice_score
+                and top - cand.score <= settings.urgent_window
             ):
                 return self.pack.topics[cand.label]
         return None

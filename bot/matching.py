@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -41,11 +42,12 @@ class Settings:
     answer_margin: float = 0.06
     choice_score: float = 0.36
     choice_window: float = 0.10
-    intent_score: float = 0.55
     keyword_bonus: float = 0.12
     support_weight: float = 0.3
-    word_weight: float = 0.2
-    agree_margin: float = 0.0
+    word_weight: float = 0.35
+    agree_margin: float = 0.02
+    agree_score: float = 0.30
+    urgent_window: float = 0.08  # see Engine: urgent topics win close calls
     support_k: int = 3
     max_choices: int = 3
 
@@ -96,18 +98,23 @@ class _TfIdf:
 
     def __init__(self, texts: Sequence[str]):
         self.size = len(texts)
-        counted = [_grams(t) for t in texts]
-        all_grams = [g for c in counted for g in c]
-        vocab = {g: i for i, g in enumerate(dict.fromkeys(all_grams))}
-        gram_ids = list(map(vocab.__getitem__, all_grams))
-        tfs = [tf for c in counted for tf in c.values()]
-        doc_ids = np.repeat(np.arange(len(counted), dtype=np.int32), [len(c) for c in counted])
+        # Compact arrays, one document at a time: the whole corpus's n-grams
+        # never sit in Python lists at once (peak memory stays low).
+        vocab: dict[str, int] = {}
+        doc_ids = array("i")
+        gram_ids = array("i")
+        tfs = array("f")
+        for doc_id, text in enumerate(texts):
+            counted = _grams(text)
+            gram_ids.extend([vocab.setdefault(g, len(vocab)) for g in counted])
+            tfs.extend(counted.values())
+            doc_ids.extend([doc_id] * len(counted))
         self.vocab = vocab
-        docs = doc_ids
-        grams = np.asarray(gram_ids, dtype=np.int32)
+        docs = np.frombuffer(doc_ids, dtype=np.int32)
+        grams = np.frombuffer(gram_ids, dtype=np.int32)
         df = np.bincount(grams, minlength=len(vocab)).astype(np.float32)
         self.idf = (np.log((1 + self.size) / (1 + df)) + 1.0).astype(np.float32)
-        weights = (1 + np.log(np.asarray(tfs, dtype=np.float32))) * self.idf[grams]
+        weights = (1 + np.log(np.frombuffer(tfs, dtype=np.float32))) * self.idf[grams]
         norms = np.sqrt(np.bincount(docs, weights=weights * weights, minlength=self.size))
         weights = (weights / np.maximum(norms[docs], 1e-9)).astype(np.float32)
         order = np.argsort(grams, kind="stable")
@@ -313,9 +320,11 @@ class Matcher:
         runner_up = candidates[1].score if len(candidates) > 1 else 0.0
         margin = best.score - runner_up
         # Alone, a view must be clearly ahead of the next topic.
-        if best.score >= s.answer_score and (
-            margin >= s.answer_margin or (ranking.agree and margin >= s.agree_margin)
-        ):
+        confident = best.score >= s.answer_score and margin >= s.answer_margin
+        # Long Chinese or Korean messages score lower in absolute terms; two
+        # independent views agreeing is evidence that does not depend on script.
+        agreed = ranking.agree and best.score >= s.agree_score and margin >= s.agree_margin
+        if confident or agreed:
             return Match(
                 best.label,
                 None,
