@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 from babel import Locale, UnknownLocaleError
 
 RTL = frozenset({"ar", "ur", "fa", "he", "ps", "yi", "dv", "sd", "ug"})
@@ -389,15 +390,13 @@ _LATIN_LANGUAGES = frozenset(
 )
 
 
-_TRAINING_PER_LANGUAGE = 400
+_TRAINING_PER_LANGUAGE = 250
 
 
 class _NgramModel:
     """Naive Bayes over character 1-3-grams (accents kept: they are evidence)."""
 
     def __init__(self, samples: Mapping[str, list[str]]):
-        self.log_probs: dict[str, dict[str, float]] = {}
-        self.unseen: dict[str, float] = {}
         self.vocabulary: set[str] = set()
         vocab: set[str] = set()
         counts: dict[str, Counter[str]] = {}
@@ -414,21 +413,29 @@ class _NgramModel:
             counts[lang] = c
             vocab.update(c)
         v = len(vocab) + 1
-        for lang, c in counts.items():
+        self.languages = list(counts)
+        self.index = {g: i for i, g in enumerate(vocab)}
+        # grams x languages table of log probabilities, unseen grams per column.
+        self.table = np.zeros((len(vocab), len(counts)), dtype=np.float64)
+        self.unseen = np.zeros(len(counts), dtype=np.float64)
+        for col, c in enumerate(counts.values()):
             total = sum(c.values()) + v
-            self.log_probs[lang] = {g: math.log((n + 1) / total) for g, n in c.items()}
-            self.unseen[lang] = math.log(1 / total)
+            self.unseen[col] = math.log(1 / total)
+            self.table[:, col] = self.unseen[col]
+            rows = [self.index[g] for g in c]
+            self.table[rows, col] = np.log((np.fromiter(c.values(), float, len(c)) + 1) / total)
 
     def rank(self, text: str) -> list[tuple[str, float]]:
         grams = _grams(text)
-        if not grams or not self.log_probs:
+        if not grams or not self.languages:
             return []
-        scores = []
-        for lang, table in self.log_probs.items():
-            unseen = self.unseen[lang]
-            scores.append(
-                (lang, sum(table.get(g, unseen) for g in grams) / max(1, len(grams)) * 10)
-            )
+        rows = [self.index[g] for g in grams if g in self.index]
+        unknown = len(grams) - len(rows)
+        totals = self.table[rows].sum(axis=0) + unknown * self.unseen
+        scores = [
+            (lang, float(total) / len(grams) * 10)
+            for lang, total in zip(self.languages, totals, strict=True)
+        ]
         scores.sort(key=lambda x: -x[1])
         return scores
 

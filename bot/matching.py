@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 import re
-from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -78,19 +77,66 @@ class Phrase:
     text: str
 
 
-def _grams(text: str) -> Counter[str]:
-    """Character 2-4-grams inside space-padded words (scikit-learn's char_wb)."""
-    out: list[str] = []
+# Character n-grams are identified by a 64-bit polynomial hash of their code
+# points (seeded with n), so the whole corpus can be cut into n-grams with
+# numpy in one pass. Collisions are negligible: ~10^5 distinct n-grams in 2^64.
+_P = 0x100000001B3
+_MASK = (1 << 64) - 1
+_SEP = 0
+
+
+def _is_unspaced(code: int) -> bool:
+    return 0x3400 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7A3
+
+
+def _gram_codes(text: str) -> Counter[int]:
+    """char_wb 2-4-grams of one text (plus single Han/Hangul characters, which
+    are often whole words: 学 school, 病 ill), as hash codes with counts."""
+    out: list[int] = []
     for word in text.split():
-        p = f" {word} "
-        size = len(p)
-        out += [p[i : i + 2] for i in range(size - 1)]
-        out += [p[i : i + 3] for i in range(size - 2)]
-        out += [p[i : i + 4] for i in range(size - 3)]
-        if _UNSPACED.search(word):
-            # One Han character is often a whole word (学 school, 病 ill).
-            out += [ch for ch in word if _UNSPACED.match(ch)]
+        cps = [32, *map(ord, word), 32]
+        size = len(cps)
+        for n in (2, 3, 4):
+            for i in range(size - n + 1):
+                h = n
+                for c in cps[i : i + n]:
+                    h = (h * _P + c) & _MASK
+                out.append(h)
+        out.extend((_P + c) & _MASK for c in cps[1:-1] if _is_unspaced(c))
     return Counter(out)
+
+
+def _corpus_codes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(document id, n-gram code) for every n-gram occurrence of every text,
+    computed with numpy over one array of code points; same codes as above."""
+    padded: list[str] = []
+    owner: list[int] = []
+    for doc_id, text in enumerate(texts):
+        for word in text.split():
+            padded.append(f" {word} ")
+            owner.append(doc_id)
+    if not padded:
+        return np.zeros(0, np.int64), np.zeros(0, np.uint64)
+    joined = "\x00".join(padded) + "\x00"
+    cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    docs = np.repeat(np.asarray(owner, dtype=np.int64), [len(w) + 1 for w in padded])
+    seps = np.concatenate([[0], np.cumsum(cps == _SEP)])
+    size = len(cps)
+    all_docs = []
+    all_codes = []
+    for n in (2, 3, 4):
+        starts = np.arange(size - n + 1)
+        valid = seps[starts + n] - seps[starts] == 0
+        starts = starts[valid]
+        h = np.full(len(starts), n, dtype=np.uint64)
+        for k in range(n):
+            h = h * np.uint64(_P) + cps[starts + k]
+        all_docs.append(docs[starts])
+        all_codes.append(h)
+    unspaced = ((cps >= 0x3400) & (cps <= 0x9FFF)) | ((cps >= 0xAC00) & (cps <= 0xD7A3))
+    all_docs.append(docs[unspaced])
+    all_codes.append(np.uint64(_P) + cps[unspaced])
+    return np.concatenate(all_docs), np.concatenate(all_codes)
 
 
 class _TfIdf:
@@ -98,44 +144,49 @@ class _TfIdf:
 
     def __init__(self, texts: Sequence[str]):
         self.size = len(texts)
-        # Compact arrays, one document at a time: the whole corpus's n-grams
-        # never sit in Python lists at once (peak memory stays low).
-        vocab: dict[str, int] = {}
-        doc_ids = array("i")
-        gram_ids = array("i")
-        tfs = array("f")
-        for doc_id, text in enumerate(texts):
-            counted = _grams(text)
-            gram_ids.extend([vocab.setdefault(g, len(vocab)) for g in counted])
-            tfs.extend(counted.values())
-            doc_ids.extend([doc_id] * len(counted))
-        self.vocab = vocab
-        docs = np.frombuffer(doc_ids, dtype=np.int32)
-        grams = np.frombuffer(gram_ids, dtype=np.int32)
-        df = np.bincount(grams, minlength=len(vocab)).astype(np.float32)
+        occ_docs, occ_codes = _corpus_codes(texts)
+        self.codes, occ_grams = np.unique(occ_codes, return_inverse=True)
+        vocab_size = len(self.codes)
+        # One sort of (gram, document) keys gives term frequencies and the
+        # gram-major posting order at once.
+        keys, tfs = np.unique(
+            occ_grams.astype(np.int64) * max(1, self.size) + occ_docs, return_counts=True
+        )
+        grams = (keys // max(1, self.size)).astype(np.int32)
+        docs = (keys % max(1, self.size)).astype(np.int32)
+        df = np.bincount(grams, minlength=vocab_size).astype(np.float32)
         self.idf = (np.log((1 + self.size) / (1 + df)) + 1.0).astype(np.float32)
-        weights = (1 + np.log(np.frombuffer(tfs, dtype=np.float32))) * self.idf[grams]
+        weights = (1 + np.log(tfs.astype(np.float32))) * self.idf[grams]
         norms = np.sqrt(np.bincount(docs, weights=weights * weights, minlength=self.size))
-        weights = (weights / np.maximum(norms[docs], 1e-9)).astype(np.float32)
-        order = np.argsort(grams, kind="stable")
-        self.post_docs = docs[order]
-        self.post_weights = weights[order].astype(np.float32)
-        self.indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(grams, minlength=len(vocab)), out=self.indptr[1:])
+        self.post_docs = docs
+        self.post_weights = (weights / np.maximum(norms[docs], 1e-9)).astype(np.float32)
+        self.indptr = np.zeros(vocab_size + 1, dtype=np.int64)
+        np.cumsum(df.astype(np.int64), out=self.indptr[1:])
+
+    def _lookup(self, codes: list[int]) -> np.ndarray:
+        """Vocabulary ids of codes; -1 where unknown."""
+        arr = np.asarray(codes, dtype=np.uint64)
+        pos = np.searchsorted(self.codes, arr)
+        pos[pos == len(self.codes)] = 0
+        return np.where(self.codes[pos] == arr, pos, -1) if len(self.codes) else pos - 1
 
     def scores(self, text: str) -> np.ndarray:
-        grams = _grams(text)
-        known = [(self.vocab[g], tf) for g, tf in grams.items() if g in self.vocab]
-        if not known:
+        counted = _gram_codes(text)
+        if not counted:
             return np.zeros(self.size, dtype=np.float32)
-        ids = [gid for gid, _ in known]
-        q = (1 + np.log(np.asarray([tf for _, tf in known], dtype=np.float32))) * self.idf[ids]
+        gram_ids = self._lookup(list(counted))
+        tf = np.asarray(list(counted.values()), dtype=np.float32)
+        known = gram_ids >= 0
+        if not known.any():
+            return np.zeros(self.size, dtype=np.float32)
+        ids = gram_ids[known]
+        q = (1 + np.log(tf[known])) * self.idf[ids]
         # Unknown n-grams still count in the query's norm: a message mostly
         # unlike anything we know must not look like a perfect match.
-        unknown = sum(1 + math.log(tf) for g, tf in grams.items() if g not in self.vocab)
-        norm = math.sqrt(float(q @ q) + (unknown * 3.0) ** 2 / max(1, len(grams)))
+        unknown = float(np.sum(1 + np.log(tf[~known])))
+        norm = math.sqrt(float(q @ q) + (unknown * 3.0) ** 2 / max(1, len(counted)))
         q /= norm
-        starts, ends = self.indptr[ids], self.indptr[np.asarray(ids) + 1]
+        starts, ends = self.indptr[ids], self.indptr[ids + 1]
         lengths = ends - starts
         idx = np.repeat(ends - np.cumsum(lengths), lengths) + np.arange(lengths.sum())
         contrib = self.post_weights[idx] * np.repeat(q, lengths)
@@ -171,13 +222,16 @@ class _WordCentroids:
         self.idf = np.asarray(
             [math.log((1 + size) / (1 + df[w])) + 1.0 for w in df], dtype=np.float32
         )
+        # Vectorised: one (document, word, tf) row per distinct word of a text.
+        lengths = [len(c) for c in counted]
+        docs = np.repeat(np.arange(size), lengths)
+        ids = np.fromiter((self.vocab[w] for c in counted for w in c), np.int64, sum(lengths))
+        tfs = np.fromiter((tf for c in counted for tf in c.values()), np.float32, sum(lengths))
+        weights = (1 + np.log(tfs)) * self.idf[ids]
+        norms = np.sqrt(np.bincount(docs, weights=weights * weights, minlength=size))
+        unit = (weights / np.maximum(norms[docs], 1e-9)).astype(np.float32)
         matrix = np.zeros((len(self.vocab), n_labels), dtype=np.float32)
-        for c, label in zip(counted, labels, strict=True):
-            if not c:
-                continue
-            ids = [self.vocab[w] for w in c]
-            weights = (1 + np.log(np.asarray(list(c.values()), dtype=np.float32))) * self.idf[ids]
-            matrix[ids, label] += weights / max(float(np.linalg.norm(weights)), 1e-9)
+        np.add.at(matrix, (ids, labels[docs]), unit)
         matrix /= np.maximum(np.linalg.norm(matrix, axis=0), 1e-9)
         self.matrix = matrix
 
@@ -222,15 +276,13 @@ class Matcher:
         self.words = _WordCentroids(self.texts, self.phrase_label, len(self.labels))
         # token_sort_ratio is ratio over sorted tokens: sort the phrasings once.
         self.sorted_texts = [" ".join(sorted(t.split())) for t in self.texts]
-        self.keywords = {
-            label: found
-            for label, words in (keywords or {}).items()
-            if (found := _Phrases(words)) and label in self._label_pos
-        }
-        self.signals = {
-            name: found for name, items in (signals or {}).items() if (found := _Phrases(items))
-        }
-        self.asides = tuple(self.signals[n] for n in asides if n in self.signals)
+        self.keywords = _PhraseIndex(
+            {label: words for label, words in (keywords or {}).items() if label in self._label_pos}
+        )
+        self.signals = _PhraseIndex(signals or {})
+        self.asides = tuple(
+            _Phrases(items) for name, items in (signals or {}).items() if name in set(asides)
+        )
 
     @property
     def topics(self) -> list[str]:
@@ -254,16 +306,14 @@ class Matcher:
         if s.support_weight:
             # A topic that several phrasings support beats one lucky phrasing:
             # blend in the mean of each label's best few phrasings.
-            pool = top[np.argsort(-blended[top])]
-            best: dict[int, list[float]] = {}
-            for i in pool:
-                got = best.setdefault(int(self.phrase_label[i]), [])
-                if len(got) < s.support_k:
-                    got.append(float(blended[i]))
-            support = np.zeros_like(per_label)
-            for label, scores in best.items():
-                scores += [0.0] * (s.support_k - len(scores))
-                support[label] = sum(scores) / s.support_k
+            labels = self.phrase_label[top]
+            order = np.lexsort((-blended[top], labels))  # by label, best first
+            labels, scores = labels[order], blended[top][order]
+            first = np.searchsorted(labels, labels)  # start of each label's run
+            keep = np.arange(len(labels)) - first < s.support_k
+            support = np.bincount(
+                labels[keep], weights=scores[keep], minlength=len(per_label)
+            ).astype(np.float32) / s.support_k
             per_label = (1 - s.support_weight) * per_label + s.support_weight * support
         return per_label, blended
 
@@ -273,15 +323,14 @@ class Matcher:
         norm = normalize(text)
         if not norm or not self.labels:
             return Ranking((), False, None, frozenset())
-        found = frozenset(name for name, phrases in self.signals.items() if phrases.search(norm))
-        for phrases in self.asides:
-            rest = phrases.remove(norm)
+        found = frozenset(self.signals.find(norm))
+        for aside in self.asides:
+            rest = aside.remove(norm)
             if len(rest.split()) >= 2 or (rest and _UNSPACED.search(rest)):
                 norm = rest
         per_label, blended = self._label_scores(norm)
-        for label, pattern in self.keywords.items():
-            if pattern.search(norm):
-                per_label[self._label_pos[label]] += s.keyword_bonus
+        for label in self.keywords.find(norm):
+            per_label[self._label_pos[label]] += s.keyword_bonus
         char_top = int(np.argmax(per_label))
         word_view = self.words.scores(norm)
         word_top = int(np.argmax(word_view)) if word_view.max() > 0 else -1
@@ -359,31 +408,55 @@ class Ranking:
     signals: frozenset[str]
 
 
+class _PhraseIndex:
+    """Which named phrase lists occur in a normalised message: whole words in
+    spaced scripts, plain substrings in Chinese and Korean (no word spaces).
+
+    Phrases are indexed by first word (or first character), so one pass over
+    the message's words and CJK characters finds every list that matches.
+    """
+
+    def __init__(self, named: Mapping[str, Iterable[str]]):
+        self._by_word: dict[str, list[tuple[str, str]]] = {}
+        self._by_char: dict[str, list[tuple[str, str]]] = {}
+        for name, phrases in named.items():
+            for phrase in {normalize(p) for p in phrases} - {""}:
+                if _UNSPACED.search(phrase):
+                    self._by_char.setdefault(phrase[0], []).append((f"{phrase}", name))
+                else:
+                    self._by_word.setdefault(phrase.split()[0], []).append((f" {phrase} ", name))
+
+    def find(self, normalized_text: str) -> set[str]:
+        found: set[str] = set()
+        padded = f" {normalized_text} "
+        for word in set(normalized_text.split()):
+            for phrase, name in self._by_word.get(word, ()):
+                if name not in found and phrase in padded:
+                    found.add(name)
+        if self._by_char:
+            for m in _UNSPACED.finditer(normalized_text):
+                for phrase, name in self._by_char.get(m.group(), ()):
+                    if name not in found and normalized_text.startswith(phrase, m.start()):
+                        found.add(name)
+        return found
+
+
 class _Phrases:
-    """Finds any of a list of phrases in a normalised message: whole words in
-    spaced scripts, plain substrings in Chinese and Korean (no word spaces)."""
+    """Phrases set aside before matching (a volunteered status is not the question)."""
 
     def __init__(self, phrases: Iterable[str]):
         normalized = {normalize(p) for p in phrases} - {""}
-        self.unspaced = tuple(p for p in normalized if _UNSPACED.search(p))
-        self.spaced = tuple(f" {p} " for p in normalized if not _UNSPACED.search(p))
-
-    def __bool__(self) -> bool:
-        return bool(self.unspaced or self.spaced)
+        # Longest first, so "i have no papers" goes before "no papers".
+        self.phrases = sorted(normalized, key=len, reverse=True)
 
     def remove(self, normalized_text: str) -> str:
         padded = f" {normalized_text} "
-        for p in self.spaced:
-            padded = padded.replace(p, " ")
-        for p in self.unspaced:
-            padded = padded.replace(p, " ")
+        for p in self.phrases:
+            if _UNSPACED.search(p):
+                padded = padded.replace(p, " ")
+            else:
+                padded = padded.replace(f" {p} ", " ")
         return " ".join(padded.split())
-
-    def search(self, normalized_text: str) -> bool:
-        padded = f" {normalized_text} "
-        return any(p in padded for p in self.spaced) or any(
-            p in normalized_text for p in self.unspaced
-        )
 
 
 _UNSPACED = re.compile(r"[\u3400-\u9fff\uac00-\ud7a3]")

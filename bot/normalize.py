@@ -72,10 +72,18 @@ def _digits(text: str) -> str:
     )
 
 
+# Control and format characters (Unicode category C): C0/C1 controls, zero-width
+# and bidi controls, BOM, lone surrogates, private use and interlinear marks.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u180e"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u206f\ud800-\udfff\ue000-\uf8ff"
+    "\ufeff\ufff9-\ufffb]"
+)
+
+
 def clean(text: str) -> str:
     """Remove what never carries meaning: control and format characters."""
-    text = text[: MAX_CHARS * 4]
-    return "".join(ch if unicodedata.category(ch)[0] != "C" or ch in "\n\t" else " " for ch in text)
+    return _INVISIBLE.sub(" ", text[: MAX_CHARS * 4])
 
 
 @lru_cache(maxsize=65536)
