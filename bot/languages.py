@@ -21,23 +21,32 @@ from functools import lru_cache
 import numpy as np
 from babel import Locale, UnknownLocaleError
 
+from .bidi import FSI, PDI
+
 RTL = frozenset({"ar", "ur", "fa", "he", "ps", "yi", "dv", "sd", "ug"})
 
-# Unicode isolates: keep phone numbers, URLs and Latin names readable inside
-# right-to-left text (Telegram renders with the Unicode bidi algorithm).
-FSI = "\u2068"
-PDI = "\u2069"
+
+# CLDR has no language names in Haitian Creole yet.
+_HT_NAMES = {"en": "anglè", "es": "panyòl", "fr": "franse", "ht": "kreyòl ayisyen"}
 
 
 @lru_cache(maxsize=256)
 def display_name(code: str, in_language: str | None = None) -> str:
-    """A language's name, by default in that language itself ("español")."""
-    try:
-        locale = Locale.parse(code.replace("-", "_"))
-        name = locale.get_display_name(in_language or code) or code
-    except (UnknownLocaleError, ValueError, TypeError):
+    """A language's name: by default in that language itself, capitalised for a
+    button ("Español"); with `in_language`, as it reads inside a sentence of that
+    language ("inglés" in Spanish)."""
+    target = in_language or code
+    name = _HT_NAMES.get(code) if target == "ht" else None
+    if name is None:
+        try:
+            name = Locale.parse(code.replace("-", "_")).get_display_name(target)
+        except (UnknownLocaleError, ValueError, TypeError):
+            name = None
+    if not name:
+        if in_language is not None:
+            return display_name(code)  # the language's own name is the next best thing
         return code
-    return name[:1].upper() + name[1:]
+    return name[:1].upper() + name[1:] if in_language is None else name
 
 
 def is_rtl(code: str) -> bool:

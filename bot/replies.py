@@ -40,7 +40,7 @@ class Reply:
 def _sources_html(sources: tuple[Source, ...], language: str, catalogs: Catalogs | None) -> str:
     label = catalogs.text(language, ui.SOURCES) if catalogs else ui.SOURCES
     items = [
-        f'• <a href="{escape(src.url)}">{escape(src.title)}</a> '
+        f'• <a href="{escape(src.url)}">{isolate(escape(src.title), language)}</a> '
         f"({isolate(src.date.isoformat(), language)})"
         for src in sources
     ]
@@ -170,7 +170,7 @@ class Writer:
         return Reply(escape(self.t(language, ui.CHOOSE_LANGUAGE)), language, rows, kind="languages")
 
     def language_set(self, language: str) -> Reply:
-        lead = self.t(language, ui.LANGUAGE_SET, language=display_name(language))
+        lead = self.t(language, ui.LANGUAGE_SET, language=display_name(language, language))
         return self.menu(language, lead, kind="language_set", set_language=language)
 
     def answer(
@@ -193,16 +193,16 @@ class Writer:
                 self.t(
                     language,
                     ui.FALLBACK_NOTE,
-                    language=display_name(language),
-                    fallback=display_name(shown),
+                    language=display_name(language, language),
+                    fallback=display_name(shown, language),
                 )
             )
         elif topic.is_stale(shown):
-            notes.append(self.t(language, ui.STALE_NOTE, fallback=display_name(default)))
+            notes.append(self.t(language, ui.STALE_NOTE, fallback=display_name(default, language)))
             buttons.append(
                 (
                     Button(
-                        self.t(language, ui.READ_IN, language=display_name(default)),
+                        self.t(language, ui.READ_IN, language=display_name(default, language)),
                         encode(Action("topic", topic.id, language, default)),
                     ),
                 )

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from bot.callbacks import MAX_CALLBACK_BYTES, decode
 from bot.engine import Engine, Incoming
 from bot.html import validate, visible_length
 from bot.languages import FSI
 from bot.replies import Reply
-from tests.conftest import Say
+from bot.pack.loader import load_pack
+from tests.conftest import CONTENT, LOCALES, Say
+from tests.test_shipped_pack import NYC_LANGUAGES
 
 
 def flat(reply: Reply) -> list[str]:
@@ -213,3 +218,31 @@ def test_every_reachable_reply_fits_telegram(engine: Engine) -> None:
                         assert decode(b.data) is not None
                         queue.append(b.data)
     assert len(seen) > 27 * len(engine.brain.pack.languages)
+
+
+def test_stale_translation_after_a_real_edit(tmp_path: Path) -> None:
+    """Editing the English answer makes every translation stale: shown with a note
+    in its own language and a button to the newer English answer."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    path = content / "topics" / "city-id-card.yaml"
+    text = path.read_text(encoding="utf-8")
+    marker = "    answer: |\n      <b>"
+    assert marker in text
+    path.write_text(text.replace(marker, marker + "Updated. ", 1), encoding="utf-8")
+
+    result = load_pack(content)
+    stale = [p for p in result.warnings if "stale" in p.message and "city-id-card" in p.path]
+    assert {p.message.split("'")[1] for p in stale} == set(NYC_LANGUAGES) - {"en"}
+
+    engine = Engine(content, LOCALES)
+    reply = engine.reply(Incoming(callback="t:city-id-card:es"))
+    assert reply.language == "es"
+    assert reply.notes and "inglés" in reply.notes[0].lower()
+    newer = [b for row in reply.buttons for b in row if b.data == "t:city-id-card:es:en"]
+    assert newer, "a button offers the newer English answer"
+    english = engine.reply(Incoming(callback=newer[0].data))
+    assert "Updated." in english.text
+    assert english.language == "es"  # the interface stays in the resident's language
+    fresh = engine.reply(Incoming(callback="t:health-care:es"))
+    assert not fresh.notes

@@ -84,3 +84,28 @@ def test_every_answer_renders_within_limits_in_every_language(engine: Engine) ->
             assert not validate(reply.text), (topic.id, lang)
             assert visible_length(reply.text) <= 4096, (topic.id, lang)
             assert "{" not in reply.text, (topic.id, lang, "unexpanded placeholder")
+
+
+def test_right_to_left_replies_isolate_left_to_right_runs(engine: Engine) -> None:
+    """Phone numbers, URLs and Latin names inside Arabic and Urdu read as units."""
+    from bot.bidi import unisolated_runs
+    from bot.html import visible_text
+
+    for lang in ("ar", "ur"):
+        for topic in engine.brain.pack.topics.values():
+            reply = engine.reply(Incoming(callback=f"t:{topic.id}:{lang}"))
+            assert not unisolated_runs(visible_text(reply.text)), (lang, topic.id)
+            for row in reply.buttons:
+                for button in row:
+                    assert not unisolated_runs(button.label), (lang, button.label)
+
+
+def test_isolation_helpers() -> None:
+    from bot.bidi import FSI, PDI, isolate_runs, unisolated_runs
+
+    text = "اتصل بـ 1-800-566-7636 أو {nyc311} (الأمر 41) <b>NYC Care</b> سنة 2025"
+    assert unisolated_runs(text) == ["1-800-566-7636", "NYC Care"]
+    fixed = isolate_runs(text)
+    assert f"{FSI}1-800-566-7636{PDI}" in fixed and f"<b>{FSI}NYC Care{PDI}</b>" in fixed
+    assert "(الأمر 41)" in fixed and "{nyc311}" in fixed
+    assert not unisolated_runs(fixed)

@@ -18,6 +18,8 @@ from babel import Locale, UnknownLocaleError
 from pydantic import BaseModel, ValidationError
 
 from .. import html
+from ..bidi import unisolated_runs
+from ..languages import is_rtl
 from ..normalize import normalize
 from . import yamlsource
 from .answers import CONTACT_PARTS, placeholders
@@ -357,6 +359,17 @@ def _check_block(
             )
     elif block.title and not block.answer:
         pass
+    if is_rtl(code):
+        for field in ("title", "answer"):
+            runs = unisolated_runs(getattr(block, field) or "")
+            if runs:
+                report.add(
+                    doc,
+                    (*key, field),
+                    f"{code!r} {field}: wrap left-to-right text in U+2068 ... U+2069 so it "
+                    f"reads right in right-to-left text: {', '.join(repr(r) for r in runs[:3])}",
+                    "warning",
+                )
     if block.title and ("<" in block.title or "&" in block.title):
         report.add(doc, (*key, "title"), "titles are plain text: no HTML or entities")
     if block.reviewed is not None:
