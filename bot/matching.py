@@ -41,8 +41,8 @@ class Settings:
     answer_margin: float = 0.06
     choice_score: float = 0.36
     choice_window: float = 0.10
-    keyword_bonus: float = 0.12
-    support_weight: float = 0.3
+    keyword_bonus: float = 0.08
+    support_weight: float = 0.45
     word_weight: float = 0.35
     agree_margin: float = 0.02
     agree_score: float = 0.30
@@ -311,9 +311,12 @@ class Matcher:
             labels, scores = labels[order], blended[top][order]
             first = np.searchsorted(labels, labels)  # start of each label's run
             keep = np.arange(len(labels)) - first < s.support_k
-            support = np.bincount(
-                labels[keep], weights=scores[keep], minlength=len(per_label)
-            ).astype(np.float32) / s.support_k
+            support = (
+                np.bincount(labels[keep], weights=scores[keep], minlength=len(per_label)).astype(
+                    np.float32
+                )
+                / s.support_k
+            )
             per_label = (1 - s.support_weight) * per_label + s.support_weight * support
         return per_label, blended
 
