@@ -9,8 +9,8 @@ from bot.callbacks import MAX_CALLBACK_BYTES, decode
 from bot.engine import Engine, Incoming
 from bot.html import validate, visible_length
 from bot.languages import FSI
-from bot.replies import Reply
 from bot.pack.loader import load_pack
+from bot.replies import Reply
 from tests.conftest import CONTENT, LOCALES, Say
 from tests.test_shipped_pack import NYC_LANGUAGES
 

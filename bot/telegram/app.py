@@ -37,7 +37,6 @@ log = logging.getLogger("bot.telegram")
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 POLL_TIMEOUT = dtm.timedelta(seconds=25)  # long polling: one request per 25 s when idle
-CONCURRENT_UPDATES = 64  # across chats; within a chat updates are taken in order
 
 
 def build_application(settings: config.Settings, shell: Shell) -> AnyApplication:
@@ -53,7 +52,10 @@ def build_application(settings: config.Settings, shell: Shell) -> AnyApplication
             )
         )
         .rate_limiter(RetryingRateLimiter(overall_max_rate=settings.rate_limit or 1e9))
-        .concurrent_updates(PerChatOrder(CONCURRENT_UPDATES))
+        .concurrent_updates(PerChatOrder(settings.concurrent_updates))
+        # One connection per update in flight, plus room for profile and reload calls.
+        .connection_pool_size(settings.concurrent_updates + 4)
+        .pool_timeout(10.0)  # wait for a free connection rather than fail the reply
     )
     if settings.webhook is not None:
         builder = builder.updater(None)  # our own server feeds the update queue
@@ -66,7 +68,8 @@ class Runner:
     def __init__(self, settings: config.Settings, engine: Engine) -> None:
         self.settings = settings
         self.engine = engine
-        self.shell = Shell(engine, LanguageMemory(), FloodGuard())
+        flood = FloodGuard(burst=settings.flood_burst, rate=settings.flood_rate)
+        self.shell = Shell(engine, LanguageMemory(), flood)
         self.application = build_application(settings, self.shell)
         self.publisher = ProfilePublisher(engine)
         self.watcher = ContentWatcher(engine, settings.reload_interval, self._after_reload)
@@ -126,8 +129,10 @@ class Runner:
             await app.shutdown()
             answered = sum(v for k, v in self.shell.counts.items() if k != "error")
             log.info(
-                "stopped: %d replies, %d errors, %d dropped by flood control, %d reloads",
+                "stopped: %d replies, %d inline answers, %d errors, "
+                "%d dropped by flood control, %d reloads",
                 answered,
+                self.shell.inline.answered,
                 self.shell.counts["error"],
                 self.shell.flood.dropped,
                 self.watcher.reloads,
@@ -135,11 +140,23 @@ class Runner:
         return self.exit_code
 
     async def _initialize(self) -> bool:
-        """getMe until it works (the API may be briefly unreachable at boot)."""
+        """getMe until it works (the API may be briefly unreachable at boot).
+
+        A stop signal ends the wait at once, even in the middle of a retry.
+        """
         delay = 1.0
         while not self.stop.is_set():
+            init = asyncio.create_task(self.application.initialize())
+            stopped = asyncio.create_task(self.stop.wait())
+            await asyncio.wait({init, stopped}, return_when=asyncio.FIRST_COMPLETED)
+            stopped.cancel()
+            if not init.done():
+                init.cancel()
+                with contextlib.suppress(asyncio.CancelledError, TelegramError):
+                    await init
+                return False
             try:
-                await self.application.initialize()
+                init.result()
                 return True
             except InvalidToken:
                 log.error("the Bot API rejected the token")
@@ -171,7 +188,11 @@ class Runner:
             log.error("the Bot API rejected the token while polling")
             self._request_stop(2)
             return
-        log.warning("polling failed (%s); PTB retries with backoff", type(exc).__name__)
+        log.warning("polling failed (%s: %s); retrying with backoff", type(exc).__name__, exc)
+
+
+def _exit_now(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -181,6 +202,10 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"safecity-bot run: {exc}\n")
         return 2
     logs.install([settings.token])
+    # Until the event loop takes over the signals: a stop during the content
+    # load is a clean exit too (nothing has been received yet).
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, _exit_now)
     try:
         engine = Engine(paths.content_dir(args.content), paths.locales_dir(args.locales))
     except ContentError as exc:

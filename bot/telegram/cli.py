@@ -35,14 +35,22 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=cmd_health)
 
 
-def link_rows(content: str | None, locales: str | None) -> list[tuple[str, str, str, str]]:
-    """(topic, language, title, payload) for every topic in every pack language."""
+def link_rows(content: str | None) -> list[tuple[str, str, str, str]] | None:
+    """(topic, language, title, payload) for every topic in every pack language.
+
+    Only the pack is loaded (no matcher, no catalogs): titles come from content.
+    None when the content has errors (they are printed to stderr).
+    """
     from .. import settings
     from ..callbacks import payload_for
-    from ..engine import Engine
+    from ..pack.loader import load_pack
 
-    engine = Engine(settings.content_dir(content), settings.locales_dir(locales), share=False)
-    pack = engine.brain.pack
+    result = load_pack(settings.content_dir(content))
+    if result.pack is None:
+        for problem in result.errors:
+            sys.stderr.write(f"{problem.path}:{problem.line}: {problem.message}\n")
+        return None
+    pack = result.pack
     return [
         (topic.id, lang, topic.title(lang), payload_for(topic.id, lang))
         for topic in pack.topics.values()
@@ -69,17 +77,11 @@ def write_links(
 
 
 def cmd_links(args: argparse.Namespace) -> int:
-    from ..engine import ContentError
-
-    username = (args.bot_username or os.environ.get("BOT_USERNAME") or PLACEHOLDER_USERNAME).lstrip(
-        "@"
-    )
-    try:
-        rows = link_rows(args.content, args.locales)
-    except ContentError as exc:
-        sys.stderr.write(f"{exc}\n")
+    username = args.bot_username or os.environ.get("BOT_USERNAME") or PLACEHOLDER_USERNAME
+    rows = link_rows(args.content)
+    if rows is None:
         return 1
-    write_links(rows, username, args.format, sys.stdout)
+    write_links(rows, username.lstrip("@"), args.format, sys.stdout)
     return 0
 
 

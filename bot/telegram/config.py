@@ -49,6 +49,12 @@ class Settings:
     # global limit is about 30/s. Raised only by the benchmark.
     rate_limit: float = 30.0
     reload_interval: float = 1.5  # seconds between content polls; 0 turns watching off
+    flood_burst: int = 8  # messages a chat may send at once...
+    flood_rate: float = 1.0  # ...then this many per second
+    # Updates in flight at once, across chats (within a chat they are taken in
+    # order). Telegram's ~30 messages/s at 100-200 ms a round trip need 3-6;
+    # more only costs CPU: httpcore scans every pooled connection per request.
+    concurrent_updates: int = 8
 
     def __repr__(self) -> str:  # keep the token out of any accidental repr
         mode = "webhook" if self.webhook else "polling"
@@ -124,4 +130,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         webhook=_webhook(env),
         rate_limit=_number(env, "TELEGRAM_RATE_LIMIT", 30.0),
         reload_interval=_number(env, "RELOAD_INTERVAL", 1.5),
+        flood_burst=max(1, int(_number(env, "FLOOD_BURST", 8))),
+        flood_rate=_number(env, "FLOOD_RATE", 1.0),
+        concurrent_updates=max(1, int(_number(env, "CONCURRENT_UPDATES", 8))),
     )

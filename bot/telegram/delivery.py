@@ -32,9 +32,11 @@ class RetryingRateLimiter(AIORateLimiter):
         self,
         overall_max_rate: float = 30,
         max_retries: int = 3,
-        attempts: int = 6,
+        # 0.5 + 1 + 2 + 4 s: under ten seconds in all, so a reply being retried
+        # still finishes within Docker's default stop timeout.
+        attempts: int = 5,
         base_delay: float = 0.5,
-        max_delay: float = 8.0,
+        max_delay: float = 4.0,
     ) -> None:
         super().__init__(overall_max_rate=overall_max_rate, max_retries=max_retries)
         self.attempts = attempts
@@ -82,9 +84,10 @@ async def with_backoff(
                 raise
             pause = delay * (0.8 + 0.4 * random.random())  # jitter: no retry storms
             log.warning(
-                "Bot API %s failed (%s); retry %d/%d in %.1fs",
+                "Bot API %s failed (%s: %s); retry %d/%d in %.1fs",
                 what,
                 type(exc).__name__,
+                str(exc)[:120],  # "Internal Server Error (500)", "ConnectError: ..."
                 attempt,
                 attempts - 1,
                 pause,

@@ -13,6 +13,7 @@ commands come before the catch-all for unknown ones. Each handler:
 from __future__ import annotations
 
 import logging
+import traceback
 from collections import Counter
 from typing import Any
 
@@ -238,15 +239,13 @@ class Shell:
     # -- errors ------------------------------------------------------------
     async def on_error(self, update: object, context: Context) -> None:
         error = context.error
-        # The type and Telegram's own description only: never the update, which
-        # holds the resident's message and name.
-        detail = str(error) if isinstance(error, TelegramError) else ""
-        log.error(
-            "update failed: %s %s",
-            type(error).__name__,
-            detail[:200],
-            exc_info=None if isinstance(error, TelegramError) else error,
-        )
+        # Telegram's own description, and for our bugs the stack without the
+        # exception's message: messages can quote the resident's text.
+        if isinstance(error, TelegramError):
+            log.error("update failed: %s: %s", type(error).__name__, str(error)[:200])
+        else:
+            stack = "".join(traceback.format_tb(error.__traceback__)) if error else ""
+            log.error("update failed: %s\n%s", type(error).__name__, stack.rstrip())
         self.counts["error"] += 1
         if isinstance(error, NetworkError | Forbidden) and not isinstance(error, BadRequest):
             return  # retries already failed, or the resident blocked the bot

@@ -41,6 +41,7 @@ class InlineAnswers:
     def __init__(self, engine: Engine, memory: LanguageMemory) -> None:
         self.engine = engine
         self.memory = memory
+        self.answered = 0  # a count for the logs
 
     async def on_inline_query(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.inline_query
@@ -61,6 +62,7 @@ class InlineAnswers:
             lang, topics = fallback, menu_topics(brain)
         results = [article(brain, t, lang, context.bot.username) for t in topics[:MAX_RESULTS]]
         await query.answer(results, cache_time=CACHE_SECONDS, is_personal=True)
+        self.answered += 1
 
 
 def menu_topics(brain: Brain) -> list[str]:

@@ -72,5 +72,10 @@ def _button(
 
 
 def outgoing(reply: Reply, bot_username: str, catalogs: Catalogs) -> Outgoing:
-    parts = tuple(p for p in split(reply.text, MAX_MESSAGE) if p.strip()) or (reply.text,)
+    # Most replies are short: the raw text's UTF-16 length bounds the visible
+    # length Telegram counts (tags and entities only shrink), so skip the parse.
+    if len(reply.text.encode("utf-16-le")) // 2 <= MAX_MESSAGE:
+        parts: tuple[str, ...] = (reply.text,)
+    else:
+        parts = tuple(p for p in split(reply.text, MAX_MESSAGE) if p.strip()) or (reply.text,)
     return Outgoing(parts, keyboard(reply, bot_username, catalogs))

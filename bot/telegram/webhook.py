@@ -43,8 +43,8 @@ class _State:
 
 
 class _UpdateHandler(tornado.web.RequestHandler):
-    def initialize(self, application: AnyApplication, secret: str, state: _State) -> None:
-        self.application_ = application
+    def initialize(self, ptb_app: AnyApplication, secret: str, state: _State) -> None:
+        self.ptb_app = ptb_app
         self.secret = secret.encode()
         self.state = state
 
@@ -62,13 +62,13 @@ class _UpdateHandler(tornado.web.RequestHandler):
             data = json.loads(self.request.body)
             if not isinstance(data, dict):
                 raise ValueError("not an object")
-            update = Update.de_json(data, self.application_.bot)
+            update = Update.de_json(data, self.ptb_app.bot)
         except (ValueError, TypeError, KeyError):
             log.warning("webhook request with a body that is not an update: refused (400)")
             self.set_status(400)
             return
         self.state.received += 1
-        await self.application_.update_queue.put(update)
+        await self.ptb_app.update_queue.put(update)
         self.set_status(200)
 
     def check_xsrf_cookie(self) -> None:  # an API endpoint, not a form
@@ -99,7 +99,7 @@ class WebhookServer:
                 (
                     path,
                     _UpdateHandler,
-                    {"application": application, "secret": webhook.secret, "state": self.state},
+                    {"ptb_app": application, "secret": webhook.secret, "state": self.state},
                 ),
             ],
             log_function=_quiet_access_log,

@@ -1,0 +1,104 @@
+"""The fake Bot API rejects what Telegram rejects, in the form PTB understands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+from fake_telegram import TOKEN, FakeTelegram
+from telegram import (
+    Bot,
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+)
+from telegram.error import BadRequest, NetworkError, RetryAfter
+
+
+@pytest.fixture
+async def bot(fake: FakeTelegram) -> AsyncIterator[Bot]:
+    async with Bot(TOKEN, base_url=fake.base_url) as client:
+        fake.chat(42)
+        yield client
+
+
+async def test_get_me(bot: Bot) -> None:
+    assert bot.username == "safecity_test_bot"
+
+
+async def test_text_over_4096_characters(bot: Bot) -> None:
+    await bot.send_message(42, "x" * 4096)
+    with pytest.raises(BadRequest, match=r"(?i)message is too long"):
+        await bot.send_message(42, "x" * 4097)
+
+
+async def test_malformed_html(bot: Bot) -> None:
+    await bot.send_message(42, "<b>fine</b> &amp; ok", parse_mode="HTML")
+    for bad in ("<b>open", "a < b", "<div>x</div>", "Tom & Jerry"):
+        with pytest.raises(BadRequest, match=r"(?i)can't parse entities"):
+            await bot.send_message(42, bad, parse_mode="HTML")
+
+
+async def test_callback_data_over_64_bytes(bot: Bot) -> None:
+    ok = InlineKeyboardMarkup([[InlineKeyboardButton("ok", callback_data="é" * 32)]])
+    await bot.send_message(42, "hi", reply_markup=ok)
+    long = InlineKeyboardMarkup([[InlineKeyboardButton("no", callback_data="é" * 33)]])
+    with pytest.raises(BadRequest, match=r"(?i)BUTTON_DATA_INVALID"):
+        await bot.send_message(42, "hi", reply_markup=long)
+
+
+async def test_more_than_50_inline_results(bot: Bot, fake: FakeTelegram) -> None:
+    def results(n: int) -> list[InlineQueryResultArticle]:
+        return [
+            InlineQueryResultArticle(str(i), f"t{i}", InputTextMessageContent("x"))
+            for i in range(n)
+        ]
+
+    await bot.answer_inline_query("q1", results(50))
+    with pytest.raises(BadRequest, match=r"(?i)RESULTS_TOO_MUCH"):
+        await bot.answer_inline_query("q2", results(51))
+
+
+async def test_bad_command_names(bot: Bot) -> None:
+    await bot.set_my_commands([BotCommand("start", "Start")], language_code="es")
+    for name in ("Start", "has-dash", "x" * 33):
+        with pytest.raises(BadRequest, match=r"(?i)BOT_COMMAND_INVALID"):
+            await bot.set_my_commands([BotCommand(name, "Start")])
+
+
+async def test_unknown_chat_and_unknown_message(bot: Bot) -> None:
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):
+        await bot.send_message(999, "hi")
+    with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
+        await bot.edit_message_text("hi", chat_id=42, message_id=1)
+
+
+async def test_injected_faults(
+    bot: Bot, fake: FakeTelegram, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")  # PTB 22's future type for retry_after
+    fake.fail_next(1, status=429, retry_after=3)
+    with pytest.raises(RetryAfter) as limited:
+        await bot.send_message(42, "hi")
+    assert limited.value.retry_after == dt.timedelta(seconds=3)
+    fake.fail_next(1, status=500)
+    with pytest.raises(NetworkError):
+        await bot.send_message(42, "hi")
+    await bot.send_message(42, "hi")
+    assert [c.status for c in fake.calls_of("sendMessage", ok=None)][-3:] == [429, 500, 200]
+
+
+async def test_long_polling_honours_offset_and_timeout(bot: Bot, fake: FakeTelegram) -> None:
+    started = time.monotonic()
+    assert await bot.get_updates(timeout=1) == ()
+    assert time.monotonic() - started >= 0.9
+    first, second = fake.push_many([fake.message_update(42, "a"), fake.message_update(42, "b")])
+    updates = await bot.get_updates(timeout=5)
+    assert [u.update_id for u in updates] == [first, second]
+    updates = await bot.get_updates(offset=second, timeout=0)
+    assert [u.update_id for u in updates] == [second]
+    assert await bot.get_updates(offset=second + 1, timeout=0) == ()

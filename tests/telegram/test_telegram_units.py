@@ -1,0 +1,294 @@
+"""The Telegram adapter's parts on their own: settings, memory, flood control,
+rendering, log privacy, retries, ordering, and the `links`/`health` commands."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fake_telegram import TOKEN
+from harness import ROOT, BotProcess, free_port
+from telegram.error import BadRequest, NetworkError
+
+from bot.html import validate, visible_length
+from bot.i18n import Catalogs
+from bot.replies import Button, Reply
+from bot.telegram import config
+from bot.telegram.delivery import PerChatOrder, with_backoff
+from bot.telegram.flood import FloodGuard, Verdict
+from bot.telegram.logs import PrivacyFilter, RedactingFormatter
+from bot.telegram.memory import LanguageMemory
+from bot.telegram.render import outgoing, share_url
+from tests.conftest import write_pack
+
+
+# -- settings --------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "token",
+    [
+        None,
+        "",
+        "   ",
+        "123456",
+        "abc:ABC-DEF1234ghIkl-zyx57W2v1u123ew11",
+        "123456:short",
+        "bot123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11",
+        "123456:ABC DEF1234ghIkl-zyx57W2v1u123ew11",
+        '"123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11"',
+    ],
+)
+def test_missing_or_malformed_token_is_refused_without_echoing_it(token: str | None) -> None:
+    env = {} if token is None else {"TELEGRAM_BOT_TOKEN": token}
+    with pytest.raises(config.ConfigError) as err:
+        config.load(env)
+    if token and token.strip():
+        assert token.strip() not in str(err.value)
+        assert "ABC-DEF" not in str(err.value)
+
+
+def test_good_settings() -> None:
+    settings = config.load(
+        {"TELEGRAM_BOT_TOKEN": f" {TOKEN}\n", "TELEGRAM_API_BASE_URL": "http://127.0.0.1:8081/bot"}
+    )
+    assert settings.token == TOKEN
+    assert settings.base_file_url == "http://127.0.0.1:8081/file/bot"
+    assert settings.webhook is None
+    assert TOKEN not in repr(settings)
+
+
+def test_webhook_needs_listen_port_and_a_valid_secret() -> None:
+    base = {"TELEGRAM_BOT_TOKEN": TOKEN, "WEBHOOK_URL": "https://bot.example.org/tg"}
+    with pytest.raises(config.ConfigError, match="WEBHOOK_LISTEN, WEBHOOK_PORT, WEBHOOK_SECRET"):
+        config.load(base)
+    full = {**base, "WEBHOOK_LISTEN": "0.0.0.0", "WEBHOOK_PORT": "8443", "WEBHOOK_SECRET": "a b"}
+    with pytest.raises(config.ConfigError, match="WEBHOOK_SECRET"):
+        config.load(full)
+    webhook = config.load({**full, "WEBHOOK_SECRET": "s3cret_-ok"}).webhook
+    assert webhook is not None and webhook.path == "/tg" and webhook.port == 8443
+
+
+def _run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    "env",
+    [{}, {"TELEGRAM_BOT_TOKEN": "123456:not a token at all, really-secret-part"}],
+    ids=["missing", "malformed"],
+)
+def test_run_exits_2_with_one_line(env: dict[str, str]) -> None:
+    result = _run_cli("run", env=env)
+    assert result.returncode == 2
+    lines = (result.stdout + result.stderr).strip().splitlines()
+    assert len(lines) == 1 and "TELEGRAM_BOT_TOKEN" in lines[0]
+    assert "really-secret-part" not in result.stdout + result.stderr
+
+
+# -- language memory and flood control -------------------------------------------
+def test_language_memory_is_bounded_and_expires() -> None:
+    now = [0.0]
+    memory = LanguageMemory(size=2, ttl=10, clock=lambda: now[0])
+    memory.remember(1, "es")
+    memory.remember(2, "ar")
+    assert memory.get(1) == "es"  # 1 is now the most recently used
+    memory.remember(3, "zh")  # evicts 2
+    assert memory.get(2) is None and memory.get(1) == "es" and memory.get(3) == "zh"
+    now[0] = 11
+    assert memory.get(1) is None and len(memory) == 1
+    assert all(not isinstance(k, int) and k != b"1" for k in memory._table)  # ids are hashed
+
+
+def test_flood_guard_one_slow_down_then_drop_then_recovers() -> None:
+    now = [0.0]
+    guard = FloodGuard(burst=3, rate=1.0, size=10, clock=lambda: now[0])
+    verdicts = [guard.check(7) for _ in range(6)]
+    assert verdicts == [Verdict.ANSWER] * 3 + [Verdict.SLOW_DOWN] + [Verdict.DROP] * 2
+    assert guard.check(8) is Verdict.ANSWER  # other chats are not affected
+    now[0] = 1.5
+    assert guard.check(7) is Verdict.ANSWER
+    for chat in range(100):
+        guard.check(chat)
+    assert len(guard._buckets) <= 10
+
+
+# -- rendering ---------------------------------------------------------------------
+def test_long_replies_are_split_with_the_keyboard_on_the_last_part() -> None:
+    paragraph = "<b>Know your rights</b> " + "word &amp; more " * 120
+    text = "\n\n".join([paragraph] * 8)  # about 15,000 characters
+    buttons = ((Button("Menu", "m:en"), Button("📤 Share", share="ice-at-schools_en")),)
+    out = outgoing(Reply(text, "en", buttons), "safecity_bot", Catalogs({}))
+    assert len(out.parts) > 1
+    for part in out.parts:
+        assert visible_length(part) <= 4096
+        assert validate(part) == []
+    assert out.keyboard is not None
+    share = out.keyboard.inline_keyboard[0][1]
+    assert share.url is not None and "ice-at-schools_en" in share.url
+
+
+def test_over_long_callback_data_is_left_out_not_sent() -> None:
+    buttons = ((Button("ok", "m:en"), Button("too long", "t:" + "x" * 70)),)
+    out = outgoing(Reply("hi", "en", buttons), "safecity_bot", Catalogs({}))
+    assert out.keyboard is not None
+    assert [b.text for row in out.keyboard.inline_keyboard for b in row] == ["ok"]
+
+
+def test_share_url_carries_the_deep_link() -> None:
+    url = share_url("safecity_bot", "ice-at-schools_ar", "Forward & share")
+    assert url == (
+        "https://t.me/share/url?url=https%3A%2F%2Ft.me%2Fsafecity_bot%3Fstart%3D"
+        "ice-at-schools_ar&text=Forward%20%26%20share"
+    )
+
+
+# -- log privacy -------------------------------------------------------------------
+def _record(name: str, level: int, msg: str, *args: object) -> logging.LogRecord:
+    return logging.LogRecord(name, level, __file__, 1, msg, args, None)
+
+
+def test_privacy_filter_drops_library_bodies_and_keeps_events() -> None:
+    keep = PrivacyFilter().filter
+    assert not keep(
+        _record("telegram.ext.ExtBot", logging.DEBUG, "Calling `%s` with `%s`", "x", {})
+    )
+    assert not keep(_record("telegram.ext.Application", logging.DEBUG, "Processing update %s", 1))
+    assert keep(_record("telegram.ext.Application", logging.DEBUG, "Application started"))
+    assert not keep(_record("httpx", logging.INFO, "HTTP Request: POST %s", "url"))
+    assert keep(_record("telegram.ext.Updater", logging.ERROR, "Error %s", "x"))
+    assert keep(_record("bot.telegram", logging.DEBUG, "our own %s", "event"))
+
+
+def test_formatter_redacts_the_token_everywhere() -> None:
+    formatter = RedactingFormatter([TOKEN], "%(message)s")
+    try:
+        raise RuntimeError(f"GET https://api.telegram.org/bot{TOKEN}/getMe failed")
+    except RuntimeError:
+        record = logging.LogRecord(
+            "x", logging.ERROR, __file__, 1, "url %s", (TOKEN,), sys.exc_info()
+        )
+    text = formatter.format(record)
+    assert TOKEN not in text and TOKEN.split(":")[1] not in text
+    assert "<redacted>" in text
+
+
+# -- delivery ----------------------------------------------------------------------
+async def test_backoff_retries_network_errors_but_not_bad_requests() -> None:
+    calls = []
+
+    async def flaky() -> str:
+        calls.append(1)
+        if len(calls) < 3:
+            raise NetworkError("Bad Gateway (502)")
+        return "ok"
+
+    assert await with_backoff(flaky, "sendMessage", 5, 0.01, 0.02) == "ok"
+    assert len(calls) == 3
+
+    async def bad() -> str:
+        calls.append(1)
+        raise BadRequest("message is too long")
+
+    calls.clear()
+    with pytest.raises(BadRequest):
+        await with_backoff(bad, "sendMessage", 5, 0.01, 0.02)
+    assert len(calls) == 1
+
+
+async def test_updates_are_ordered_within_a_chat_and_concurrent_across_chats() -> None:
+    from telegram import Chat, Message, Update
+
+    order: list[str] = []
+    processor = PerChatOrder(8)
+
+    def update(chat_id: int) -> Update:
+        chat = Chat(chat_id, "private")
+        return Update(1, message=Message(1, None, chat))  # type: ignore[arg-type]
+
+    async def work(name: str, delay: float) -> None:
+        await asyncio.sleep(delay)
+        order.append(name)
+
+    await asyncio.gather(
+        processor.process_update(update(1), work("a1", 0.05)),
+        processor.process_update(update(1), work("a2", 0.0)),
+        processor.process_update(update(2), work("b1", 0.0)),
+    )
+    assert order.index("a1") < order.index("a2")  # same chat: in order
+    assert order[0] == "b1"  # another chat did not wait
+    assert not processor._locks
+
+
+# -- commands ----------------------------------------------------------------------
+def _cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    from bot.cli import main
+
+    code = main(args)
+    return code, capsys.readouterr().out
+
+
+def test_links_lists_every_topic_in_every_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pack = str(write_pack(tmp_path / "content"))
+    locales = str(ROOT / "locales")
+    monkeypatch.setenv("BOT_USERNAME", "nyc_help_bot")
+    code, out = _cli(["links", "--content", pack, "--locales", locales], capsys)
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {(r["topic"], r["language"]) for r in rows} == {
+        (t, lang) for t in ("schools", "about") for lang in ("en", "es")
+    }
+    schools_es = next(r for r in rows if r["topic"] == "schools" and r["language"] == "es")
+    assert schools_es["title"] == "Agentes en las escuelas"
+    assert schools_es["link"] == "https://t.me/nyc_help_bot?start=schools_es"
+
+    args = ["links", "--content", pack, "--locales", locales, "--bot-username", "@other_bot"]
+    code, out = _cli([*args, "--format", "md"], capsys)
+    row = "| `schools` | es | Agentes en las escuelas | https://t.me/other_bot?start=schools_es |"
+    assert code == 0 and row in out
+
+    monkeypatch.delenv("BOT_USERNAME")
+    code, out = _cli(["links", "--content", pack, "--locales", locales], capsys)
+    assert "https://t.me/YOUR_BOT?start=schools_es" in out
+
+
+def test_health_probe(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WEBHOOK_URL", raising=False)
+    assert _cli(["health"], capsys)[0] == 0  # polling: the process running is the signal
+    monkeypatch.setenv("WEBHOOK_URL", "https://x.example/tg")
+    monkeypatch.setenv("WEBHOOK_LISTEN", "127.0.0.1")
+    monkeypatch.setenv("WEBHOOK_PORT", "9")  # nothing listens there
+    assert _cli(["health"], capsys)[0] == 1
+
+
+def test_unreachable_api_is_retried_and_sigterm_still_exits_zero(tmp_path: Path) -> None:
+    pack = write_pack(tmp_path / "content")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_"))}
+    env.update(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{free_port()}/bot",  # nothing listens
+        LOG_LEVEL="INFO",
+    )
+    args = ["--content", str(pack), "--locales", str(ROOT / "locales")]
+    bot = BotProcess(tmp_path, env, args).start()
+    try:
+        bot.wait_log("retry 2/4", timeout=60)
+    finally:
+        code = bot.stop(timeout=10)
+    assert code == 0
+    assert TOKEN not in bot.logs()
