@@ -52,7 +52,7 @@ def main(argv: list[str]) -> int:
         ensure_env("test")
         _run(PY, "-m", "ruff", "check", "bot", "tests", "bench", "tasks.py")
         _run(PY, "-m", "mypy", "bot")
-        _run(PY, "-m", "bot", "check", *rest)
+        _run(PY, "-m", "bot", "check", "--strict", *rest)
         _run(PY, "-m", "pytest", "-q")
         return 0
     if task == "bench":

@@ -399,7 +399,7 @@ _LATIN_LANGUAGES = frozenset(
 )
 
 
-_TRAINING_PER_LANGUAGE = 250
+_TRAINING_PER_LANGUAGE = 200
 
 
 class _NgramModel:

@@ -83,6 +83,7 @@ class Phrase:
 _P = 0x100000001B3
 _MASK = (1 << 64) - 1
 _SEP = 0
+_DOC = 1
 
 
 def _is_unspaced(code: int) -> bool:
@@ -109,18 +110,16 @@ def _gram_codes(text: str) -> Counter[int]:
 def _corpus_codes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """(document id, n-gram code) for every n-gram occurrence of every text,
     computed with numpy over one array of code points; same codes as above."""
-    padded: list[str] = []
-    owner: list[int] = []
-    for doc_id, text in enumerate(texts):
-        for word in text.split():
-            padded.append(f" {word} ")
-            owner.append(doc_id)
-    if not padded:
+    if not texts:
         return np.zeros(0, np.int64), np.zeros(0, np.uint64)
-    joined = "\x00".join(padded) + "\x00"
+    # Every word padded with spaces (" a " \0 " b "), texts separated by \1:
+    # an n-gram is valid when it crosses neither separator.
+    word_gap = " \x00 "
+    joined = "\x01".join(" " + t.replace(" ", word_gap) + " " for t in texts) + "\x01"
     cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    docs = np.repeat(np.asarray(owner, dtype=np.int64), [len(w) + 1 for w in padded])
-    seps = np.concatenate([[0], np.cumsum(cps == _SEP)])
+    docs = np.concatenate([[0], np.cumsum(cps == _DOC)[:-1]]).astype(np.int64)
+    boundary = (cps == _SEP) | (cps == _DOC)
+    seps = np.concatenate([[0], np.cumsum(boundary)])
     size = len(cps)
     all_docs = []
     all_codes = []
@@ -195,16 +194,22 @@ class _TfIdf:
         )
 
 
-def _words(text: str) -> Counter[str]:
+def _word_tokens(text: str) -> list[str]:
     """Word tokens, cut to 5 characters as a cheap stemmer for inflected
     languages; Chinese and Korean runs become overlapping character pairs."""
+    if text.isascii():
+        return [word[:5] for word in text.split()]
     out: list[str] = []
     for word in text.split():
         if _UNSPACED.search(word):
             out += [word[i : i + 2] for i in range(max(1, len(word) - 1))]
         else:
             out.append(word[:5])
-    return Counter(out)
+    return out
+
+
+def _words(text: str) -> Counter[str]:
+    return Counter(_word_tokens(text))
 
 
 class _WordCentroids:
@@ -215,19 +220,23 @@ class _WordCentroids:
     """
 
     def __init__(self, texts: Sequence[str], labels: np.ndarray, n_labels: int):
-        counted = [_words(t) for t in texts]
-        df: Counter[str] = Counter(w for c in counted for w in c)
         size = len(texts)
-        self.vocab = {w: i for i, w in enumerate(df)}
-        self.idf = np.asarray(
-            [math.log((1 + size) / (1 + df[w])) + 1.0 for w in df], dtype=np.float32
-        )
-        # Vectorised: one (document, word, tf) row per distinct word of a text.
-        lengths = [len(c) for c in counted]
-        docs = np.repeat(np.arange(size), lengths)
-        ids = np.fromiter((self.vocab[w] for c in counted for w in c), np.int64, sum(lengths))
-        tfs = np.fromiter((tf for c in counted for tf in c.values()), np.float32, sum(lengths))
-        weights = (1 + np.log(tfs)) * self.idf[ids]
+        tokens: list[str] = []
+        lengths: list[int] = []
+        for text in texts:
+            words = _word_tokens(text)
+            tokens += words
+            lengths.append(len(words))
+        self.vocab = {w: i for i, w in enumerate(dict.fromkeys(tokens))}
+        occ_words = np.fromiter(map(self.vocab.__getitem__, tokens), np.int64, len(tokens))
+        occ_docs = np.repeat(np.arange(size, dtype=np.int64), lengths)
+        # One sort of (word, document) keys gives term frequencies per document.
+        keys, counts = np.unique(occ_words * max(1, size) + occ_docs, return_counts=True)
+        ids = keys // max(1, size)
+        docs = keys % max(1, size)
+        df = np.bincount(ids, minlength=len(self.vocab)).astype(np.float32)
+        self.idf = (np.log((1 + size) / (1 + df)) + 1.0).astype(np.float32)
+        weights = (1 + np.log(counts.astype(np.float32))) * self.idf[ids]
         norms = np.sqrt(np.bincount(docs, weights=weights * weights, minlength=size))
         unit = (weights / np.maximum(norms[docs], 1e-9)).astype(np.float32)
         matrix = np.zeros((len(self.vocab), n_labels), dtype=np.float32)

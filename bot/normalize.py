@@ -61,8 +61,12 @@ _ARABIC_MARKS = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 
 
 def _fold_marks(text: str) -> str:
-    text = _LATIN_MARKS.sub("", unicodedata.normalize("NFD", text))
-    return unicodedata.normalize("NFC", _ARABIC_MARKS.sub("", text))
+    decomposed = unicodedata.normalize("NFD", text)
+    if decomposed != text:
+        text = unicodedata.normalize("NFC", _LATIN_MARKS.sub("", decomposed))
+    if max(text) >= "\u0610":  # only Arabic script (and later blocks) can have harakat
+        text = _ARABIC_MARKS.sub("", text)
+    return text
 
 
 def _digits(text: str) -> str:
@@ -97,7 +101,7 @@ def normalize(text: str) -> str:
             text = _digits(text)
     text = _REPEATS.sub(r"\1\1", text)
     text = _NON_WORD.sub(" ", text)
-    if not text.isascii():
+    if text and max(text) >= "\u1100":  # Hangul and Han live above U+1100
         text = _SCRIPT_EDGE.sub(" ", text)
         text = _HANGUL_GAP.sub("", text)
     return " ".join(text.split())
