@@ -8,9 +8,12 @@ from bot.engine import Engine
 from bot.evaluate import evaluate, read_jsonl
 from tests.conftest import DEV_SET
 
-OVERALL_RIGHT = 0.90
+# The core bar was 90% / 80% per language / 4% wrong; with every answer
+# translated the bar is 92% overall and 3% wrong. (Every language at 88% is the
+# aim; Spanish and Russian stand at 87.5% today, see README.)
+OVERALL_RIGHT = 0.92
 PER_LANGUAGE_RIGHT = 0.80
-MAX_WRONG = 0.04
+MAX_WRONG = 0.03
 
 
 @pytest.fixture(scope="module")

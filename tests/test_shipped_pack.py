@@ -37,12 +37,20 @@ def test_nyc_language_access_languages(engine: Engine) -> None:
     assert engine.brain.pack.languages == NYC_LANGUAGES
 
 
-def test_english_and_spanish_answers_everywhere(engine: Engine) -> None:
+def test_every_answer_in_every_language(engine: Engine) -> None:
     for topic in engine.brain.pack.topics.values():
-        for lang in ("en", "es"):
+        for lang in NYC_LANGUAGES:
             block = topic.blocks.get(lang)
             assert block and block.answer and block.title and block.reviewed, (topic.id, lang)
+            assert not topic.is_stale(lang), (topic.id, lang)
+            if lang != "en":
+                assert block.translated_from == topic.source_version(), (topic.id, lang)
         assert topic.sources
+
+
+def test_every_category_titled_in_every_language(engine: Engine) -> None:
+    for category in engine.brain.pack.menu:
+        assert set(category.title) == set(NYC_LANGUAGES), category.id
 
 
 def test_enough_example_questions_in_every_language(engine: Engine) -> None:
