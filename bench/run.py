@@ -231,7 +231,8 @@ for text in json.load(open(sys.argv[3])):
     e.reply(Incoming(text=text))
 # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across exec.
 hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM:")]
-peak = int(hwm[0].split()[1]) / 1024 if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+peak = int(hwm[0].split()[1]) / 1024 if hwm else maxrss / 1024
 print(json.dumps({"import_s": t1 - t0, "load_and_index_s": t2 - t1, "peak_rss_mb": peak}))
 """
 
