@@ -29,7 +29,8 @@ from rapidfuzz import fuzz, process
 from .normalize import normalize
 
 INTENT_PREFIX = "_"
-_FUZZY_POOL = 400  # labels of conversation intents: "_greeting", "_thanks", ...
+_FUZZY_POOL = 400
+_MAX_DF = 0.1  # n-grams in more phrasings than this are not gathered
 
 
 @dataclass(frozen=True)
@@ -161,20 +162,26 @@ class _TfIdf:
         self.post_weights = (weights / np.maximum(norms[docs], 1e-9)).astype(np.float32)
         self.indptr = np.zeros(vocab_size + 1, dtype=np.int64)
         np.cumsum(df.astype(np.int64), out=self.indptr[1:])
+        self.max_postings = max(50, int(self.size * _MAX_DF))
 
-    def _lookup(self, codes: list[int]) -> np.ndarray:
+    def _lookup(self, codes: np.ndarray) -> np.ndarray:
         """Vocabulary ids of codes; -1 where unknown."""
-        arr = np.asarray(codes, dtype=np.uint64)
+        arr = codes
         pos = np.searchsorted(self.codes, arr)
         pos[pos == len(self.codes)] = 0
         return np.where(self.codes[pos] == arr, pos, -1) if len(self.codes) else pos - 1
 
     def scores(self, text: str) -> np.ndarray:
-        counted = _gram_codes(text)
-        if not counted:
+        if len(text) > 80:  # long messages: cut the n-grams with numpy
+            codes, counts = np.unique(_corpus_codes([text])[1], return_counts=True)
+        else:
+            counted = _gram_codes(text)
+            codes = np.fromiter(counted.keys(), np.uint64, len(counted))
+            counts = np.fromiter(counted.values(), np.int64, len(counted))
+        if not len(codes):
             return np.zeros(self.size, dtype=np.float32)
-        gram_ids = self._lookup(list(counted))
-        tf = np.asarray(list(counted.values()), dtype=np.float32)
+        gram_ids = self._lookup(codes)
+        tf = counts.astype(np.float32)
         known = gram_ids >= 0
         if not known.any():
             return np.zeros(self.size, dtype=np.float32)
@@ -183,8 +190,13 @@ class _TfIdf:
         # Unknown n-grams still count in the query's norm: a message mostly
         # unlike anything we know must not look like a perfect match.
         unknown = float(np.sum(1 + np.log(tf[~known])))
-        norm = math.sqrt(float(q @ q) + (unknown * 3.0) ** 2 / max(1, len(counted)))
+        norm = math.sqrt(float(q @ q) + (unknown * 3.0) ** 2 / max(1, len(codes)))
         q /= norm
+        # The most common n-grams (" de", "ing ", "的") touch thousands of
+        # phrasings for a sliver of score each: they count in the norm above
+        # but are not gathered, which keeps long messages fast.
+        informative = self.indptr[ids + 1] - self.indptr[ids] <= self.max_postings
+        ids, q = ids[informative], q[informative]
         starts, ends = self.indptr[ids], self.indptr[ids + 1]
         lengths = ends - starts
         idx = np.repeat(ends - np.cumsum(lengths), lengths) + np.arange(lengths.sum())
