@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 
 MAX_CALLBACK_BYTES = 64
-MAX_PAYLOAD = 64
 _SEP = ":"
 
 

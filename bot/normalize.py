@@ -105,8 +105,3 @@ def normalize(text: str) -> str:
         text = _SCRIPT_EDGE.sub(" ", text)
         text = _HANGUL_GAP.sub("", text)
     return " ".join(text.split())
-
-
-def is_meaningful(text: str) -> bool:
-    """True when a message has at least one letter or digit after normalisation."""
-    return bool(normalize(text))

@@ -8,7 +8,6 @@ an editor fixes a whole batch in one go. Errors stop the pack from loading
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -384,7 +383,3 @@ def _check_block(
                 f"the policy allows {spec.review.max_age_days})",
                 "warning",
             )
-
-
-def iter_problems(problems: Iterable[Problem], severity: Severity) -> list[Problem]:
-    return [p for p in problems if p.severity == severity]
