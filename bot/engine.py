@@ -72,6 +72,10 @@ def build_brain(
     pack = result.pack
     catalogs, cat_problems = load_catalogs(locales_dir, pack.languages, ui.ALL)
     report.catalog_problems = cat_problems
+    if any(p.fatal for p in cat_problems):
+        # An unreadable catalog is a broken edit like any other: keep the last
+        # good one. (A missing or fuzzy entry only falls back to English.)
+        return None, report
     matcher, samples = _index(pack)
     for language in pack.languages:  # load Babel's locale data now, not on a resident's time
         format_day(date.today(), language)
@@ -117,14 +121,21 @@ class Engine:
         if brain is None:
             raise ContentError(report)
         self.brain: Brain = brain
+        self._known_catalog_problems = {str(p) for p in report.catalog_problems}
 
     def reload(self) -> LoadReport:
         """Load the content again; keep serving the old brain if it is broken."""
         with self._lock:
             brain, report = build_brain(self.content_dir, self.locales_dir, self.share)
+            # A catalog edit that breaks entries which were fine (a half-saved
+            # file, a lost brace) is refused like a content error.
+            new_problems = {str(p) for p in report.catalog_problems} - self._known_catalog_problems
+            if brain is not None and new_problems:
+                brain, report.loaded = None, False
             self.last_report = report
             if brain is not None:
                 self.brain = brain  # one assignment: replies see old or new, never a mix
+                self._known_catalog_problems = {str(p) for p in report.catalog_problems}
             return report
 
     # -- the one entry point ----------------------------------------------
@@ -142,6 +153,7 @@ class ContentError(Exception):
     def __init__(self, report: LoadReport):
         self.report = report
         lines = [str(p) for p in report.problems if p.severity == "error"]
+        lines += [str(p) for p in report.catalog_problems if p.fatal]
         super().__init__("content has errors:\n" + "\n".join(lines[:50]))
 
 

@@ -25,6 +25,7 @@ class CatalogProblem:
     path: str
     line: int
     message: str
+    fatal: bool = False  # the whole catalog is unreadable, not just one entry
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
@@ -75,7 +76,7 @@ def load_catalogs(
         try:
             catalog = read_catalog(path)
         except (PoFileError, OSError, UnicodeDecodeError, ValueError) as exc:
-            problems.append(CatalogProblem(str(path), 1, f"cannot parse: {exc}"))
+            problems.append(CatalogProblem(str(path), 1, f"cannot parse: {exc}", fatal=True))
             continue
         table: dict[str, str] = {}
         for message in catalog:

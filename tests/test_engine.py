@@ -246,3 +246,23 @@ def test_stale_translation_after_a_real_edit(tmp_path: Path) -> None:
     assert english.language == "es"  # the interface stays in the resident's language
     fresh = engine.reply(Incoming(callback="t:health-care:es"))
     assert not fresh.notes
+
+
+def test_unreadable_catalog_keeps_the_last_good_one(tmp_path: Path) -> None:
+    locales = tmp_path / "locales"
+    shutil.copytree(LOCALES, locales)
+    engine = Engine(CONTENT, locales)
+    before = engine.reply(Incoming(command="menu", chosen_language="es")).text
+    catalog = locales / "es" / "LC_MESSAGES" / "messages.po"
+    good = catalog.read_text(encoding="utf-8")
+    catalog.write_text(good[: len(good) // 2], encoding="utf-8")  # a half-saved file
+    report = engine.reload()
+    assert not report.loaded
+    assert engine.reply(Incoming(command="menu", chosen_language="es")).text == before
+    catalog.write_text("this is not a PO file\n", encoding="utf-8")
+    report = engine.reload()
+    assert not report.loaded
+    assert any(p.fatal and "es" in p.path for p in report.catalog_problems)
+    catalog.write_text(good.replace("Elija su idioma.", "Escoja su idioma."), encoding="utf-8")
+    assert engine.reload().loaded  # a fixed edit is picked up
+    assert "Escoja" in engine.reply(Incoming(command="language", chosen_language="es")).text

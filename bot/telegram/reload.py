@@ -50,6 +50,9 @@ def log_report(report: LoadReport, what: str) -> None:
     warnings = [p for p in report.problems if p.severity != "error"]
     for problem in errors:
         log.error("%s:%d: %s", problem.path, problem.line, problem.message)
+    for catalog_problem in report.catalog_problems:
+        level = logging.ERROR if catalog_problem.fatal else logging.DEBUG
+        log.log(level, "%s", catalog_problem)
     for problem in warnings:
         log.debug("%s:%d: %s", problem.path, problem.line, problem.message)
     if report.loaded:
@@ -61,7 +64,9 @@ def log_report(report: LoadReport, what: str) -> None:
         )
     else:
         log.error(
-            "%s: content has %d errors; still serving the last good content", what, len(errors)
+            "%s: content has %d errors; still serving the last good content",
+            what,
+            len(errors) + sum(p.fatal for p in report.catalog_problems),
         )
 
 
