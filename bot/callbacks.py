@@ -83,6 +83,11 @@ def payload_for(target: str, language: str | None = None, category: bool = False
     return payload
 
 
+def deep_link(bot_username: str, payload: str) -> str:
+    """The t.me link that opens the bot with a /start payload."""
+    return f"https://t.me/{bot_username}?start={payload}"
+
+
 def parse_payload(payload: str | None, languages: tuple[str, ...]) -> Action | None:
     """Read a /start payload; None when it is not one of ours."""
     if not payload or not _PAYLOAD.match(payload):

@@ -172,7 +172,6 @@ class _Turn:
         self.writer = brain.writer
         self.incoming = incoming
         self.base_language = _fallback_language(brain.pack, incoming)
-        self.incoming_words = normalize(incoming.text or "").split()
 
     def t(self, language: str, msgid: str, /, **values: object) -> str:
         return self.brain.catalogs.text(language, msgid, **values)
@@ -239,28 +238,25 @@ class _Turn:
         return None
 
     # -- free text -------------------------------------------------------
-    def reply_language(self, detection: Detection, match: Match | None) -> str:
+    def reply_language(self, detection: Detection, match: Match, words: int) -> str:
         if detection.language in self.pack.languages:
             if detection.clear:
                 return detection.language
             # Unclear alone, but a multi-word message whose best-matching
             # phrasing is in the same language says enough.
-            if (
-                match is not None
-                and match.phrase_language == detection.language
-                and len(self.incoming_words) >= 2
-            ):
+            if match.phrase_language == detection.language and words >= 2:
                 return detection.language
         return self.base_language
 
     def text(self, raw: str) -> Reply:
         text = clean(raw)
-        if not normalize(text):
+        words = len(normalize(text).split())
+        if not words:
             lang = self.base_language
             return self.writer.menu(lang, self.t(lang, ui.EMPTY), kind="empty")
         detection = self.brain.detector.detect(text)
         match = self.brain.matcher.match(text)
-        lang = self.reply_language(detection, match)
+        lang = self.reply_language(detection, match, words)
         if detection.clear and not detection.supported and match.topic is None:
             return self.writer.unsupported_language(self.base_language)
         notes: tuple[str, ...] = ()

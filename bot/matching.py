@@ -82,41 +82,20 @@ class Phrase:
 # points (seeded with n), so the whole corpus can be cut into n-grams with
 # numpy in one pass. Collisions are negligible: ~10^5 distinct n-grams in 2^64.
 _P = 0x100000001B3
-_MASK = (1 << 64) - 1
 _SEP = 0
 _DOC = 1
 
 
-def _is_unspaced(code: int) -> bool:
-    return 0x3400 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7A3
-
-
-def _gram_codes(text: str) -> Counter[int]:
-    """char_wb 2-4-grams of one text (plus single Han/Hangul characters, which
-    are often whole words: 学 school, 病 ill), as hash codes with counts."""
-    out: list[int] = []
-    for word in text.split():
-        cps = [32, *map(ord, word), 32]
-        size = len(cps)
-        for n in (2, 3, 4):
-            for i in range(size - n + 1):
-                h = n
-                for c in cps[i : i + n]:
-                    h = (h * _P + c) & _MASK
-                out.append(h)
-        out.extend((_P + c) & _MASK for c in cps[1:-1] if _is_unspaced(c))
-    return Counter(out)
-
-
 def _corpus_codes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """(document id, n-gram code) for every n-gram occurrence of every text,
-    computed with numpy over one array of code points; same codes as above."""
+    """(document id, n-gram code) for every char_wb 2-4-gram occurrence of every
+    text, plus single Han/Hangul characters (often whole words: 学 school, 病
+    ill), computed with numpy over one array of code points."""
     if not texts:
         return np.zeros(0, np.int64), np.zeros(0, np.uint64)
     # Every word padded with spaces (" a " \0 " b "), texts separated by \1:
     # an n-gram is valid when it crosses neither separator.
     word_gap = " \x00 "
-    joined = "\x01".join(" " + t.replace(" ", word_gap) + " " for t in texts) + "\x01"
+    joined = "\x01".join(" " + word_gap.join(t.split()) + " " for t in texts) + "\x01"
     cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     docs = np.concatenate([[0], np.cumsum(cps == _DOC)[:-1]]).astype(np.int64)
     boundary = (cps == _SEP) | (cps == _DOC)
@@ -172,12 +151,7 @@ class _TfIdf:
         return np.where(self.codes[pos] == arr, pos, -1) if len(self.codes) else pos - 1
 
     def scores(self, text: str) -> np.ndarray:
-        if len(text) > 80:  # long messages: cut the n-grams with numpy
-            codes, counts = np.unique(_corpus_codes([text])[1], return_counts=True)
-        else:
-            counted = _gram_codes(text)
-            codes = np.fromiter(counted.keys(), np.uint64, len(counted))
-            counts = np.fromiter(counted.values(), np.int64, len(counted))
+        codes, counts = np.unique(_corpus_codes([text])[1], return_counts=True)
         if not len(codes):
             return np.zeros(self.size, dtype=np.float32)
         gram_ids = self._lookup(codes)

@@ -64,7 +64,7 @@ def _fold_marks(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     if decomposed != text:
         text = unicodedata.normalize("NFC", _LATIN_MARKS.sub("", decomposed))
-    if max(text) >= "\u0610":  # only Arabic script (and later blocks) can have harakat
+    if text and max(text) >= "\u0610":  # only Arabic script (and later blocks) can have harakat
         text = _ARABIC_MARKS.sub("", text)
     return text
 

@@ -12,9 +12,9 @@ from . import ui
 from .callbacks import Action, encode
 from .html import escape
 from .i18n import Catalogs
-from .languages import display_name, isolate
-from .pack.answers import expand, format_day
-from .pack.model import LanguageBlock, Pack, PackFile, Source, Topic, TopicFile
+from .languages import display_name
+from .pack.answers import answer_body
+from .pack.model import Pack, Topic
 
 
 @dataclass(frozen=True)
@@ -35,53 +35,6 @@ class Reply:
     confidence: int = 0
     set_language: str | None = None  # the resident just chose this language
     notes: tuple[str, ...] = field(default=())
-
-
-def _sources_html(sources: tuple[Source, ...], language: str, catalogs: Catalogs | None) -> str:
-    label = catalogs.text(language, ui.SOURCES) if catalogs else ui.SOURCES
-    items = [
-        f'• <a href="{escape(src.url)}">{isolate(escape(src.title), language)}</a> '
-        f"({isolate(src.date.isoformat(), language)})"
-        for src in sources
-    ]
-    return f"<i>{escape(label)}</i>\n" + "\n".join(items)
-
-
-def answer_body(
-    spec: PackFile,
-    title: str,
-    block: LanguageBlock,
-    sources: tuple[Source, ...],
-    answer_language: str,
-    ui_language: str,
-    catalogs: Catalogs | None = None,
-    notes: tuple[str, ...] = (),
-) -> str:
-    """The full text of an answer as sent: title, notes, answer, sources, date."""
-    body = expand(block.answer or "", spec.contacts, answer_language, spec.default_language)
-    parts = [f"<b>{escape(title)}</b>"]
-    parts.extend(f"<i>{escape(n)}</i>" for n in notes)
-    parts.append(body.strip())
-    parts.append(_sources_html(sources, ui_language, catalogs))
-    if block.reviewed:
-        reviewed = (
-            catalogs.text(
-                ui_language, ui.LAST_REVIEWED, date=format_day(block.reviewed, ui_language)
-            )
-            if catalogs
-            else ui.LAST_REVIEWED.format(date=block.reviewed.isoformat())
-        )
-        parts.append(f"<i>{escape(reviewed)}</i>")
-    return "\n\n".join(parts)
-
-
-def render_answer_text(spec: PackFile, topic: TopicFile, language: str) -> str:
-    """The answer as the content checker measures it (worst case: with a note)."""
-    block = topic.languages[language]
-    note = "x" * 160  # room for a fallback or stale note and the status line
-    return answer_body(
-        spec, block.title or topic.id, block, topic.sources, language, language, None, (note,)
-    )
 
 
 class Writer:

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterable
 from typing import TextIO
 
+from .callbacks import deep_link
 from .engine import COMMANDS, Engine, Incoming
 from .html import visible_text
 from .replies import Button, Reply
@@ -18,7 +19,7 @@ def plain(reply: Reply) -> str:
 
 def share_link(payload: str, bot_username: str | None) -> str:
     if bot_username:
-        return f"https://t.me/{bot_username}?start={payload}"
+        return deep_link(bot_username, payload)
     return f"/start {payload}"
 
 

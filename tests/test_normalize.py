@@ -22,6 +22,7 @@ from bot.normalize import MAX_CHARS, normalize
         ("🚨🚨 ICE!!! 😱", "ice"),
         ("", ""),
         ("\u200b\u200b", ""),
+        ("ـ", ""),
     ],
 )
 def test_latin_folding_and_cleanup(raw: str, expected: str) -> None:

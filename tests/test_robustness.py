@@ -29,6 +29,8 @@ NASTY = [
     "؟؟؟",
     "?????",
     "১২৩",
+    "ـ",  # Arabic tatweel alone: folds to nothing
+    "ـــ ً",
 ]
 
 

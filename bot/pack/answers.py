@@ -12,9 +12,13 @@ from datetime import date
 
 from babel.dates import format_date
 
+from .. import ui
 from ..html import escape
+from ..i18n import Catalogs
 from ..languages import isolate
-from .model import Contact
+from .model import Contact, LanguageBlock, PackFile, Source, TopicFile
+
+NO_CATALOGS = Catalogs()  # English interface strings, straight from the code
 
 PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)(?:\.([a-z]+))?\}")
 CONTACT_PARTS = ("name", "phone", "url", "hours")
@@ -89,3 +93,45 @@ def expand(
         return contact_html(contact, language, default, part)
 
     return PLACEHOLDER.sub(sub, text)
+
+
+def _sources_html(sources: tuple[Source, ...], language: str, catalogs: Catalogs) -> str:
+    label = catalogs.text(language, ui.SOURCES)
+    items = [
+        f'• <a href="{escape(src.url)}">{isolate(escape(src.title), language)}</a> '
+        f"({isolate(src.date.isoformat(), language)})"
+        for src in sources
+    ]
+    return f"<i>{escape(label)}</i>\n" + "\n".join(items)
+
+
+def answer_body(
+    spec: PackFile,
+    title: str,
+    block: LanguageBlock,
+    sources: tuple[Source, ...],
+    answer_language: str,
+    ui_language: str,
+    catalogs: Catalogs = NO_CATALOGS,
+    notes: tuple[str, ...] = (),
+) -> str:
+    """The full text of an answer as sent: title, notes, answer, sources, date."""
+    body = expand(block.answer or "", spec.contacts, answer_language, spec.default_language)
+    parts = [f"<b>{escape(title)}</b>"]
+    parts.extend(f"<i>{escape(n)}</i>" for n in notes)
+    parts.append(body.strip())
+    parts.append(_sources_html(sources, ui_language, catalogs))
+    if block.reviewed:
+        day = format_day(block.reviewed, ui_language)
+        reviewed = catalogs.text(ui_language, ui.LAST_REVIEWED, date=day)
+        parts.append(f"<i>{escape(reviewed)}</i>")
+    return "\n\n".join(parts)
+
+
+def render_answer_text(spec: PackFile, topic: TopicFile, language: str) -> str:
+    """The answer as the content checker measures it (worst case: with a note)."""
+    block = topic.languages[language]
+    note = "x" * 160  # room for a fallback or stale note and the status line
+    return answer_body(
+        spec, block.title or topic.id, block, topic.sources, language, language, notes=(note,)
+    )

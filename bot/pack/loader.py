@@ -21,7 +21,7 @@ from ..bidi import unisolated_runs
 from ..languages import is_rtl
 from ..normalize import normalize
 from . import yamlsource
-from .answers import CONTACT_PARTS, placeholders
+from .answers import CONTACT_PARTS, placeholders, render_answer_text
 from .model import (
     ConversationFile,
     LanguageBlock,
@@ -326,9 +326,6 @@ def _check_block(
     report: _Report,
     today: date,
 ) -> None:
-    # Imported here: replies imports the loader's types, not the reverse.
-    from ..replies import render_answer_text
-
     key = ("languages", code)
     if block.answer:
         for problem in html.validate(block.answer):

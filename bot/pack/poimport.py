@@ -22,9 +22,8 @@ from babel.messages.pofile import PoFileError
 
 from .. import html
 from ..i18n import read_catalog
-from ..replies import render_answer_text
 from . import yamledit
-from .answers import placeholders
+from .answers import placeholders, render_answer_text
 from .model import LanguageBlock, Pack, TopicFile
 from .pofields import Target, exists, parse_context, po_text, stored_text
 

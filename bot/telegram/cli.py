@@ -14,6 +14,8 @@ import urllib.error
 import urllib.request
 from typing import Any, TextIO
 
+from ..callbacks import deep_link, payload_for
+
 PLACEHOLDER_USERNAME = "YOUR_BOT"
 
 
@@ -42,7 +44,6 @@ def link_rows(content: str | None) -> list[tuple[str, str, str, str]] | None:
     None when the content has errors (they are printed to stderr).
     """
     from .. import settings
-    from ..callbacks import payload_for
     from ..pack.loader import load_pack
 
     result = load_pack(settings.content_dir(content))
@@ -62,7 +63,7 @@ def write_links(
     rows: list[tuple[str, str, str, str]], username: str, fmt: str, out: TextIO
 ) -> None:
     def link(payload: str) -> str:
-        return f"https://t.me/{username}?start={payload}"
+        return deep_link(username, payload)
 
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")

@@ -20,14 +20,13 @@ from telegram import (
 from telegram.ext import ContextTypes
 
 from .. import ui
-from ..callbacks import payload_for
+from ..callbacks import deep_link, payload_for
 from ..engine import Brain, Engine
 from ..html import split, visible_text
 from ..languages import negotiate
 from ..matching import INTENT_PREFIX
 from ..normalize import normalize
 from .memory import LanguageMemory
-from .render import deep_link
 
 MAX_MATCHES = 10  # what a worker can scan while typing
 MAX_RESULTS = 50  # Telegram's limit per answer

@@ -15,17 +15,13 @@ from urllib.parse import quote
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from .. import ui
-from ..callbacks import MAX_CALLBACK_BYTES
+from ..callbacks import MAX_CALLBACK_BYTES, deep_link
 from ..html import MAX_MESSAGE, split
 from ..i18n import Catalogs
 from ..languages import display_name
 from ..replies import Button, Reply
 
 log = logging.getLogger(__name__)
-
-
-def deep_link(bot_username: str, payload: str) -> str:
-    return f"https://t.me/{bot_username}?start={payload}"
 
 
 def share_url(bot_username: str, payload: str, text: str) -> str:
