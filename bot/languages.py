@@ -22,6 +22,7 @@ import numpy as np
 from babel import Locale, UnknownLocaleError
 
 from .bidi import FSI, PDI
+from .normalize import normalize
 
 RTL = frozenset({"ar", "ur", "fa", "he", "ps", "yi", "dv", "sd", "ug"})
 
@@ -323,6 +324,17 @@ class LanguageDetector:
         self.languages = tuple(languages)
         latin = [lang for lang in self.languages if lang in _LATIN_LANGUAGES]
         self._model = _NgramModel({lang: list(samples.get(lang, ())) for lang in latin})
+        # Every Latin-letter word residents use in each language (accents
+        # folded); for Urdu or Bengali these are their romanised messages.
+        self._words = {
+            lang: {
+                w
+                for text in samples.get(lang, ())
+                for w in normalize(text).split()
+                if w.isascii() and w.isalpha()
+            }
+            for lang in self.languages
+        }
 
     def detect(self, text: str) -> Detection:
         text = unicodedata.normalize("NFKC", text[:2000])
@@ -376,6 +388,29 @@ class LanguageDetector:
         clear = len(words) >= 2 and letters >= 7 and margin >= 2.5
         if len(words) >= 3 and margin >= 1.5:
             clear = True
+        # Letters can look like a language the words are not: romanised Urdu
+        # or Bengali is not English. Clear needs a share of known words too.
+        folded = normalize(text).split()
+        shares = {
+            lang: sum(w in vocab for w in folded) / max(1, len(folded))
+            for lang, vocab in self._words.items()
+        }
+        if shares.get(best, 0.0) < _KNOWN_SHARE:
+            clear = False
+        # Romanised Urdu or Bengali: a non-Latin language whose residents'
+        # Latin-letter words cover the message better than any Latin language.
+        romanised = max(
+            (lang for lang in shares if lang not in _LATIN_LANGUAGES),
+            key=lambda lang: shares[lang],
+            default=None,
+        )
+        if (
+            romanised
+            and len(folded) >= 3
+            and shares[romanised] >= _ROMANISED_SHARE
+            and shares[romanised] > shares.get(best, 0.0)
+        ):
+            return self._result(romanised, True)
         return self._result(best, clear)
 
     def _other_latin(self, words: list[str]) -> str | None:
@@ -400,6 +435,8 @@ _LATIN_LANGUAGES = frozenset(
 
 
 _TRAINING_PER_LANGUAGE = 200
+_KNOWN_SHARE = 0.4
+_ROMANISED_SHARE = 0.6
 
 
 class _NgramModel:

@@ -93,3 +93,22 @@ def test_negotiate_platform_codes() -> None:
     assert negotiate("zh-hans", langs) == "zh"
     assert negotiate("de", langs) is None
     assert negotiate(None, langs) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("mujhe vakeel chahiye muft mein", "ur"), ("ami school e bhorti korte chai", "bn")],
+)
+def test_romanised_urdu_and_bengali(engine: Engine, text: str, lang: str) -> None:
+    d = engine.brain.detector.detect(text)
+    assert (d.language, d.clear) == (lang, True)
+
+
+def test_unknown_words_are_not_clear_english(engine: Engine) -> None:
+    """Latin letters alone do not make a message English: the resident's chosen
+    language must win over a guess from letter statistics."""
+    from bot.engine import Incoming
+
+    assert not engine.brain.detector.detect("zorbak plinth quastor vemmy").clear
+    reply = engine.reply(Incoming(text="zorbak plinth quastor vemmy", chosen_language="ko"))
+    assert reply.language == "ko"
