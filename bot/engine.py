@@ -31,6 +31,7 @@ COMMANDS = ("start", "menu", "language", "help", "about")
 # Signal names in conversation.yaml that drive behaviour.
 STATUS_SIGNAL = "status_disclosure"
 URGENT_SIGNAL = "urgent_now"
+ASIDE_INTENTS = ("greeting", "thanks")
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,12 @@ def _index(pack: Pack) -> tuple[Matcher, Mapping[str, list[str]]]:
         name: [p for texts in per_lang.values() for p in texts]
         for name, per_lang in pack.conversation.signals.items()
     }
-    return Matcher(phrases, keywords, signals, asides=[STATUS_SIGNAL]), samples
+    # Not the question: a volunteered status, and the greeting or thanks
+    # wrapped around it ("Bonjou, mwen bezwen èd pou lopital").
+    asides = [*signals.get(STATUS_SIGNAL, ())]
+    for intent in ASIDE_INTENTS:
+        asides += [p for texts in pack.conversation.intents.get(intent, {}).values() for p in texts]
+    return Matcher(phrases, keywords, signals, asides=asides), samples
 
 
 class Engine:

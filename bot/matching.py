@@ -252,8 +252,9 @@ class Matcher:
         settings: Settings | None = None,
         asides: Iterable[str] = (),
     ):
-        """`asides` names signals that are not the question ("I have no papers,
-        can I get a city ID"): their words are set aside before matching."""
+        """`asides` are phrases that are not the question ("hello", "I have no
+        papers", in "hello, I have no papers, can I get a city ID"): they are
+        set aside before matching when enough of the message is left."""
         self.settings = settings or Settings()
         unique: dict[tuple[str, str], Phrase] = {}
         for p in phrases:
@@ -275,9 +276,7 @@ class Matcher:
             {label: words for label, words in (keywords or {}).items() if label in self._label_pos}
         )
         self.signals = _PhraseIndex(signals or {})
-        self.asides = tuple(
-            _Phrases(items) for name, items in (signals or {}).items() if name in set(asides)
-        )
+        self.asides = _Phrases(asides)
 
     @property
     def topics(self) -> list[str]:
@@ -322,10 +321,9 @@ class Matcher:
         if not norm or not self.labels:
             return Ranking((), False, None, frozenset())
         found = frozenset(self.signals.find(norm))
-        for aside in self.asides:
-            rest = aside.remove(norm)
-            if len(rest.split()) >= 2 or (rest and _UNSPACED.search(rest)):
-                norm = rest
+        rest = self.asides.remove(norm)
+        if len(rest.split()) >= 2 or (rest and _UNSPACED.search(rest)):
+            norm = rest
         per_label, blended = self._label_scores(norm)
         for label in self.keywords.find(norm):
             per_label[self._label_pos[label]] += s.keyword_bonus

@@ -266,3 +266,9 @@ def test_unreadable_catalog_keeps_the_last_good_one(tmp_path: Path) -> None:
     catalog.write_text(good.replace("Elija su idioma.", "Escoja su idioma."), encoding="utf-8")
     assert engine.reload().loaded  # a fixed edit is picked up
     assert "Escoja" in engine.reply(Incoming(command="language", chosen_language="es")).text
+
+
+def test_a_greeting_around_a_question_does_not_hide_it(say: Say) -> None:
+    assert say("Bonjou, mwen bezwen èd pou lopital").topic == "ice-at-hospitals"
+    assert say("gracias, y donde hay abogado gratis").topic == "legal-help"
+    assert say("hola").kind == "greeting"  # a greeting alone is still a greeting

@@ -37,7 +37,7 @@ def matcher() -> Matcher:
         phrases,
         keywords={"lawyer": ["abogado", "lawyer"]},
         signals={"status_disclosure": ["no papers", "sin papeles"], "urgent_now": ["right now"]},
-        asides=["status_disclosure"],
+        asides=["no papers", "sin papeles"],
     )
 
 
