@@ -30,9 +30,16 @@ COPY locales ./locales
 
 ENV SAFECITY_CONTENT=/app/content \
     SAFECITY_LOCALES=/app/locales \
+    SAFECITY_CACHE=/app/cache \
     LOG_LEVEL=INFO
 
+RUN mkdir -p /app/cache && chown safecity /app/cache
+
 USER safecity
+
+# Train the matcher for the shipped content now, so a start loads its weights.
+# (Mounted content of your own is trained once at its first start, ~1 s.)
+RUN safecity-bot ask "hello" > /dev/null
 
 # Webhook mode only (WEBHOOK_PORT); polling needs no open port.
 EXPOSE 8080

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import ui
+from . import settings, ui
 from .callbacks import Action, decode, parse_payload
 from .i18n import CatalogProblem, Catalogs, load_catalogs
 from .languages import Detection, LanguageDetector, negotiate
@@ -64,7 +64,10 @@ class LoadReport:
 
 
 def build_brain(
-    content_dir: Path | str, locales_dir: Path | str, share: bool = True
+    content_dir: Path | str,
+    locales_dir: Path | str,
+    share: bool = True,
+    cache_dir: Path | None = None,
 ) -> tuple[Brain | None, LoadReport]:
     result = load_pack(content_dir)
     report = LoadReport(result.problems)
@@ -77,7 +80,7 @@ def build_brain(
         # An unreadable catalog is a broken edit like any other: keep the last
         # good one. (A missing or fuzzy entry only falls back to English.)
         return None, report
-    matcher, samples = _index(pack)
+    matcher, samples = _index(pack, cache_dir)
     for language in pack.languages:  # load Babel's locale data now, not on a resident's time
         format_day(date.today(), language)
     detector = LanguageDetector(pack.languages, samples)
@@ -85,7 +88,7 @@ def build_brain(
     return Brain(pack, matcher, detector, catalogs, Writer(pack, catalogs, share)), report
 
 
-def _index(pack: Pack) -> tuple[Matcher, Mapping[str, list[str]]]:
+def _index(pack: Pack, cache_dir: Path | None) -> tuple[Matcher, Mapping[str, list[str]]]:
     phrases: list[Phrase] = []
     keywords: dict[str, list[str]] = {}
     samples: dict[str, list[str]] = {}
@@ -111,18 +114,27 @@ def _index(pack: Pack) -> tuple[Matcher, Mapping[str, list[str]]]:
     asides = [*signals.get(STATUS_SIGNAL, ())]
     for intent in ASIDE_INTENTS:
         asides += [p for texts in pack.conversation.intents.get(intent, {}).values() for p in texts]
-    return Matcher(phrases, keywords, signals, asides=asides), samples
+    return Matcher(phrases, keywords, signals, asides=asides, cache_dir=cache_dir), samples
 
 
 class Engine:
     """Stateless replies over the current brain; `reload` swaps it atomically."""
 
-    def __init__(self, content_dir: Path | str, locales_dir: Path | str, share: bool = True):
+    def __init__(
+        self,
+        content_dir: Path | str,
+        locales_dir: Path | str,
+        share: bool = True,
+        cache_dir: Path | None = None,
+    ):
+        """`cache_dir` keeps the matcher's trained weights between starts
+        (default: settings.cache_dir())."""
         self.content_dir = Path(content_dir)
         self.locales_dir = Path(locales_dir)
         self.share = share
+        self.cache_dir = cache_dir if cache_dir is not None else settings.cache_dir()
         self._lock = threading.Lock()
-        brain, report = build_brain(self.content_dir, self.locales_dir, share)
+        brain, report = build_brain(self.content_dir, self.locales_dir, share, self.cache_dir)
         self.last_report = report
         if brain is None:
             raise ContentError(report)
@@ -132,7 +144,9 @@ class Engine:
     def reload(self) -> LoadReport:
         """Load the content again; keep serving the old brain if it is broken."""
         with self._lock:
-            brain, report = build_brain(self.content_dir, self.locales_dir, self.share)
+            brain, report = build_brain(
+                self.content_dir, self.locales_dir, self.share, self.cache_dir
+            )
             # A catalog edit that breaks entries which were fine (a half-saved
             # file, a lost brace) is refused like a content error.
             new_problems = {str(p) for p in report.catalog_problems} - self._known_catalog_problems
@@ -302,13 +316,13 @@ class _Turn:
         urgent_ids = {t.id for t in self.pack.urgent_topics}
         if match.topic in urgent_ids or not match.candidates:
             return None
-        settings = self.brain.matcher.settings
+        tuning = self.brain.matcher.settings
         top = match.candidates[0].score
         for cand in match.candidates[:3]:
             if (
                 cand.label in urgent_ids
-                and cand.score >= settings.choice_score
-                and top - cand.score <= settings.urgent_window
+                and cand.score >= tuning.choice_score
+                and top - cand.score <= tuning.urgent_window
             ):
                 return self.pack.topics[cand.label]
         return None

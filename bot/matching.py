@@ -1,13 +1,17 @@
 """Matching a resident's message to a topic, or to nothing.
 
-Two views of similarity, measured to complement each other (see
-shared/research/matching.md and bench/):
+Views measured to complement each other (see shared/research/matching.md and
+bench/), blended into one score per label:
 
 * character n-gram TF-IDF (2-4-grams inside words, sublinear tf) with the
-  cosine taken against every example phrasing, topic score = best phrasing:
-  robust to typos, works in every script without a tokenizer;
-* rapidfuzz's token_sort_ratio on the normalised strings, which rewards
-  near-identical phrasings with words in another order.
+  cosine taken against every example phrasing, topic score = best phrasing
+  plus the mean of its best few: robust to typos, works in every script
+  without a tokenizer;
+* rapidfuzz's ratio on word-sorted strings, which rewards near-identical
+  phrasings with words in another order;
+* word TF-IDF centroids per topic: which concepts a message combines;
+* a linear SVM over the same words, trained on the pack's phrasings: which
+  words tell neighbouring topics apart.
 
 A topic is answered only when its blended score is high *and* clearly ahead of
 the next topic; close calls become "did you mean" choices; the rest is
@@ -17,16 +21,25 @@ as their own intents so they never fall into a topic.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import logging
 import math
+import os
 import re
+import tempfile
+import zipfile
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from .normalize import normalize
+
+log = logging.getLogger(__name__)
 
 INTENT_PREFIX = "_"
 _FUZZY_POOL = 400
@@ -38,16 +51,21 @@ class Settings:
     """Decision thresholds, tuned on the dev set and the external sets (bench/)."""
 
     tfidf_weight: float = 0.65
-    answer_score: float = 0.36
+    # The linear view adds up to ~0.15 to a clear topic; thresholds sit that
+    # much above the similarity-only ones (0.36 / 0.30).
+    answer_score: float = 0.51
     answer_margin: float = 0.06
-    choice_score: float = 0.36
+    choice_score: float = 0.51
     choice_window: float = 0.10
     keyword_bonus: float = 0.08
     support_weight: float = 0.45
     word_weight: float = 0.35
     agree_margin: float = 0.02
-    agree_score: float = 0.30
+    agree_score: float = 0.45
+    min_coverage: float = 0.6  # see Matcher._coverage
     urgent_window: float = 0.08  # see Engine: urgent topics win close calls
+    linear_weight: float = 0.3
+    linear_c: float = 1.0
     support_k: int = 3
     max_choices: int = 3
 
@@ -198,14 +216,19 @@ def _words(text: str) -> Counter[str]:
     return Counter(_word_tokens(text))
 
 
-class _WordCentroids:
-    """Word-level TF-IDF centroids per label: a second, independent view.
+@dataclass(frozen=True)
+class _WordFeatures:
+    """Word TF-IDF rows of the phrasings (sublinear tf, unit length), kept as
+    the (document, word, weight) triple of every nonzero, word-major."""
 
-    Character n-grams see spelling; whole words see which concepts a message
-    combines, even when no single phrasing combines them the same way.
-    """
+    vocab: dict[str, int]
+    idf: np.ndarray
+    docs: np.ndarray
+    ids: np.ndarray
+    unit: np.ndarray
 
-    def __init__(self, texts: Sequence[str], labels: np.ndarray, n_labels: int):
+    @classmethod
+    def build(cls, texts: Sequence[str]) -> _WordFeatures:
         size = len(texts)
         tokens: list[str] = []
         lengths: list[int] = []
@@ -213,32 +236,222 @@ class _WordCentroids:
             words = _word_tokens(text)
             tokens += words
             lengths.append(len(words))
-        self.vocab = {w: i for i, w in enumerate(dict.fromkeys(tokens))}
-        occ_words = np.fromiter(map(self.vocab.__getitem__, tokens), np.int64, len(tokens))
+        vocab = {w: i for i, w in enumerate(dict.fromkeys(tokens))}
+        occ_words = np.fromiter(map(vocab.__getitem__, tokens), np.int64, len(tokens))
         occ_docs = np.repeat(np.arange(size, dtype=np.int64), lengths)
         # One sort of (word, document) keys gives term frequencies per document.
         keys, counts = np.unique(occ_words * max(1, size) + occ_docs, return_counts=True)
         ids = keys // max(1, size)
         docs = keys % max(1, size)
-        df = np.bincount(ids, minlength=len(self.vocab)).astype(np.float32)
-        self.idf = (np.log((1 + size) / (1 + df)) + 1.0).astype(np.float32)
-        weights = (1 + np.log(counts.astype(np.float32))) * self.idf[ids]
+        df = np.bincount(ids, minlength=len(vocab)).astype(np.float32)
+        idf = (np.log((1 + size) / (1 + df)) + 1.0).astype(np.float32)
+        weights = (1 + np.log(counts.astype(np.float32))) * idf[ids]
         norms = np.sqrt(np.bincount(docs, weights=weights * weights, minlength=size))
         unit = (weights / np.maximum(norms[docs], 1e-9)).astype(np.float32)
-        matrix = np.zeros((len(self.vocab), n_labels), dtype=np.float32)
-        np.add.at(matrix, (ids, labels[docs]), unit)
-        matrix /= np.maximum(np.linalg.norm(matrix, axis=0), 1e-9)
-        self.matrix = matrix
+        return cls(vocab, idf, docs, ids, unit)
 
-    def scores(self, text: str) -> np.ndarray:
+    def query(self, text: str) -> tuple[list[int], np.ndarray] | None:
+        """The message's row: known word ids and their weights. Unknown words
+        count in the norm, so a message mostly unlike the pack scores low."""
         counted = _words(text)
         known = [(self.vocab[w], tf) for w, tf in counted.items() if w in self.vocab]
         if not known:
-            return np.zeros(self.matrix.shape[1], dtype=np.float32)
+            return None
         ids = [i for i, _ in known]
         q = (1 + np.log(np.asarray([tf for _, tf in known], dtype=np.float32))) * self.idf[ids]
         total = math.sqrt(float(q @ q) + sum(1 for w in counted if w not in self.vocab))
-        return np.asarray((q / total) @ self.matrix[ids], dtype=np.float32)
+        return ids, q / total
+
+
+Query = tuple[list[int], np.ndarray] | None
+
+
+class _WordCentroids:
+    """Word-level TF-IDF centroids per label: a second, independent view.
+
+    Character n-grams see spelling; whole words see which concepts a message
+    combines, even when no single phrasing combines them the same way.
+    """
+
+    def __init__(self, features: _WordFeatures, labels: np.ndarray, n_labels: int):
+        matrix = np.zeros((len(features.vocab), n_labels), dtype=np.float32)
+        np.add.at(matrix, (features.ids, labels[features.docs]), features.unit)
+        matrix /= np.maximum(np.linalg.norm(matrix, axis=0), 1e-9)
+        self.matrix = matrix
+
+    def scores(self, query: Query) -> np.ndarray:
+        if query is None:
+            return np.zeros(self.matrix.shape[1], dtype=np.float32)
+        ids, q = query
+        return np.asarray(q @ self.matrix[ids], dtype=np.float32)
+
+
+class _LinearWords:
+    """A linear SVM over the same word features, one label against the rest.
+
+    Similarity views ask "which phrasing is this most like"; this one learns
+    which words tell neighbouring topics apart ("IDNYC" in "will the city pass
+    my data to ICE if I get an IDNYC"), from the pack's own phrasings.
+
+    Training takes about half a second on the shipped pack, so the weights
+    are kept in `cache_dir` under a hash of everything they depend on: a
+    restart with unchanged content loads them in milliseconds, and any edit
+    (or a change to the trainer) trains afresh.
+    """
+
+    VERSION = 1  # bump when the features or the trainer's code change
+
+    def __init__(
+        self,
+        features: _WordFeatures,
+        texts: Sequence[str],
+        labels: np.ndarray,
+        names: Sequence[str],
+        c: float,
+        cache_dir: Path | None = None,
+    ):
+        n_labels = len(names)
+        shape = (len(features.vocab), n_labels)
+        self.matrix = np.zeros(shape, dtype=np.float32)
+        self.intercept = np.full(n_labels, -1.0, dtype=np.float32)
+        if len(np.unique(labels)) < 2:
+            return
+        cache = None
+        if cache_dir is not None:
+            cache = cache_dir / f"linear-{self._key(texts, labels, names, c)}.npz"
+        loaded = _load_weights(cache, shape) if cache else None
+        if loaded is None:
+            loaded = _train_svm(features, labels, shape, c)
+            if cache:
+                _store_weights(cache, *loaded)
+        self.matrix, self.intercept = loaded
+
+    @classmethod
+    def _key(cls, texts: Sequence[str], labels: np.ndarray, names: Sequence[str], c: float) -> str:
+        trainer = (cls.VERSION, c, _SVM_EPOCHS, _SVM_RATE, _ADAM_B1, _ADAM_B2)
+        digest = hashlib.sha256(f"{trainer!r}\x1e".encode())
+        digest.update("\x1f".join(names).encode())
+        digest.update(b"\x1e")
+        digest.update("\x1f".join(texts).encode())
+        digest.update(np.ascontiguousarray(labels, dtype=np.int32).tobytes())
+        return digest.hexdigest()[:32]
+
+    def scores(self, query: Query) -> np.ndarray:
+        """Decision values mapped so the margin -1..1 becomes 0..1."""
+        decision = self.intercept
+        if query is not None:
+            ids, q = query
+            decision = q @ self.matrix[ids] + self.intercept
+        return np.asarray(np.clip((decision + 1) / 2, 0, None), dtype=np.float32)
+
+
+def _train_svm(
+    features: _WordFeatures, labels: np.ndarray, shape: tuple[int, int], c: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """One-vs-rest L2-loss linear SVM (LinearSVC's objective: squared hinge
+    times `c`, plus half the squared norm), fitted by mini-batch Adam.
+
+    Written out in numpy because scikit-learn alone costs about 2 s and
+    110 MB to import, more than the training itself; on the shipped pack
+    this reaches the same accuracy as liblinear in about half a second.
+    """
+    n = int(labels.shape[0])
+    n_labels = shape[1]
+    docs = features.docs
+    order = np.argsort(docs, kind="stable")  # document-major nonzeros
+    row_ids, row_vals = features.ids[order], features.unit[order]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(docs, minlength=n), out=indptr[1:])
+    target = -np.ones((n, n_labels), dtype=np.float32)
+    target[np.arange(n), labels] = 1.0
+    weights = np.zeros(shape, dtype=np.float32)
+    bias = np.zeros(n_labels, dtype=np.float32)
+    m_w, v_w = np.zeros_like(weights), np.zeros_like(weights)
+    m_b, v_b = np.zeros_like(bias), np.zeros_like(bias)
+    # About 25 steps an epoch and at least 125 in all, whatever the pack's size.
+    batch = int(np.clip(n // 25, 16, 512))
+    epochs = max(_SVM_EPOCHS, math.ceil(125 / math.ceil(n / batch)))
+    rng = np.random.default_rng(0)
+    step = 0
+    label_range = np.arange(n_labels)
+    for _ in range(epochs):
+        perm = rng.permutation(n)
+        for start in range(0, n, batch):
+            rows = perm[start : start + batch]
+            lengths = indptr[rows + 1] - indptr[rows]
+            offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+            nz = np.repeat(indptr[rows] - offsets, lengths) + np.arange(lengths.sum())
+            words, vals = row_ids[nz], row_vals[nz]
+            decision = np.add.reduceat(vals[:, None] * weights[words], offsets, axis=0) + bias
+            y = target[rows]
+            grad_out = -2 * c * y * np.maximum(0, 1 - y * decision)
+            touched, inverse = np.unique(words, return_inverse=True)
+            flat = (inverse[:, None] * n_labels + label_range).ravel()
+            contrib = (vals[:, None] * np.repeat(grad_out, lengths, axis=0)).ravel()
+            grad_w = np.bincount(flat, weights=contrib, minlength=len(touched) * n_labels)
+            grad_w = grad_w.reshape(len(touched), n_labels).astype(np.float32)
+            share = len(rows) / n  # this batch's part of the regulariser
+            current = weights[touched]
+            grad_w += share * current
+            grad_b = grad_out.sum(axis=0) + share * bias
+            step += 1
+            fix1, fix2 = 1 - _ADAM_B1**step, 1 - _ADAM_B2**step
+            m_t = _ADAM_B1 * m_w[touched] + (1 - _ADAM_B1) * grad_w
+            v_t = _ADAM_B2 * v_w[touched] + (1 - _ADAM_B2) * grad_w * grad_w
+            m_w[touched], v_w[touched] = m_t, v_t
+            weights[touched] = current - _SVM_RATE * (m_t / fix1) / (np.sqrt(v_t / fix2) + 1e-8)
+            m_b = _ADAM_B1 * m_b + (1 - _ADAM_B1) * grad_b
+            v_b = _ADAM_B2 * v_b + (1 - _ADAM_B2) * grad_b * grad_b
+            bias -= _SVM_RATE * (m_b / fix1) / (np.sqrt(v_b / fix2) + 1e-8)
+    return weights, bias
+
+
+_CACHE_KEEP = 8  # weights of this many recent packs (editors' versions, other cities)
+_SVM_EPOCHS = 5
+_SVM_RATE = 0.05
+_ADAM_B1, _ADAM_B2 = 0.9, 0.999
+
+
+def _prune(folder: Path) -> None:
+    """Keep the most recently used weights; another process may be pruning too."""
+    dated = []
+    for path in folder.glob("linear-*.npz"):
+        with contextlib.suppress(OSError):
+            dated.append((path.stat().st_mtime, path))
+    for _, old in sorted(dated, reverse=True)[_CACHE_KEEP:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+
+
+def _load_weights(path: Path, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray] | None:
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            matrix, intercept = data["matrix"], data["intercept"]
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        return None  # missing or damaged: train again
+    if matrix.shape != shape or intercept.shape != (shape[1],):
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # in use: pruning keeps the most recently used
+    return matrix.astype(np.float32), intercept.astype(np.float32)
+
+
+def _store_weights(path: Path, matrix: np.ndarray, intercept: np.ndarray) -> None:
+    """Write-then-rename, so a reader never sees half a file; a cache that
+    cannot be written only costs the next start its training time."""
+    tmp: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".linear-", suffix=".npz")
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, matrix=matrix, intercept=intercept)
+        os.replace(tmp, path)
+        _prune(path.parent)
+    except OSError as exc:
+        log.warning("matcher cache not written (%s): %s", path.parent, exc.strerror or exc)
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 class Matcher:
@@ -251,6 +464,7 @@ class Matcher:
         signals: Mapping[str, Iterable[str]] | None = None,
         settings: Settings | None = None,
         asides: Iterable[str] = (),
+        cache_dir: Path | None = None,
     ):
         """`asides` are phrases that are not the question ("hello", "I have no
         papers", in "hello, I have no papers, can I get a city ID"): they are
@@ -269,7 +483,20 @@ class Matcher:
         self.phrase_label = np.asarray([self._label_pos[p.label] for p in ordered], dtype=np.int32)
         self._starts = np.searchsorted(self.phrase_label, np.arange(len(self.labels)))
         self.index = _TfIdf(self.texts)
-        self.words = _WordCentroids(self.texts, self.phrase_label, len(self.labels))
+        self.word_features = _WordFeatures.build(self.texts)
+        self.words = _WordCentroids(self.word_features, self.phrase_label, len(self.labels))
+        vocab: list[set[str]] = [set() for _ in self.labels]
+        for text, label in zip(self.texts, self.phrase_label, strict=True):
+            vocab[label].update(_word_tokens(text))
+        self._label_vocab = [(frozenset(v), sorted(v)) for v in vocab]
+        self.linear = _LinearWords(
+            self.word_features,
+            self.texts,
+            self.phrase_label,
+            self.labels,
+            self.settings.linear_c,
+            cache_dir,
+        )
         # token_sort_ratio is ratio over sorted tokens: sort the phrasings once.
         self.sorted_texts = [" ".join(sorted(t.split())) for t in self.texts]
         self.keywords = _PhraseIndex(
@@ -328,9 +555,12 @@ class Matcher:
         for label in self.keywords.find(norm):
             per_label[self._label_pos[label]] += s.keyword_bonus
         char_top = int(np.argmax(per_label))
-        word_view = self.words.scores(norm)
+        query = self.word_features.query(norm)
+        word_view = self.words.scores(query)
         word_top = int(np.argmax(word_view)) if word_view.max() > 0 else -1
         per_label = per_label + s.word_weight * word_view
+        if s.linear_weight:
+            per_label = per_label + s.linear_weight * self.linear.scores(query)
         order = np.argsort(-per_label)
         candidates = tuple(
             Candidate(self.labels[i], float(per_label[i])) for i in order[:5] if per_label[i] > 0
@@ -338,7 +568,36 @@ class Matcher:
         # Two views that agree on the same topic are evidence on their own.
         agree = bool(candidates) and char_top == word_top == int(order[0])
         language = self.phrases[int(np.argmax(blended))].language if len(blended) else None
-        return Ranking(candidates, agree, language, found)
+        coverage = self._coverage(norm, int(order[0])) if candidates else 1.0
+        return Ranking(candidates, agree, language, found, coverage)
+
+    def _coverage(self, norm: str, label: int) -> float:
+        """How much of the message the label's own phrasings account for,
+        each word weighted by its IDF (a word no phrasing uses weighs most).
+
+        "how do I cook rice" looks like "how do I get an IDNYC" to every
+        view, yet most of its weight is on words no IDNYC phrasing has: a
+        confident answer needs most of the message covered. Spelling slips
+        count as covered when close to a word the label knows. Chinese and
+        Korean are left out: their tokens are character pairs, too sparse
+        to judge this way.
+        """
+        if _UNSPACED.search(norm):
+            return 1.0
+        known, close = self._label_vocab[label]
+        features = self.word_features
+        top_idf = float(features.idf.max()) if len(features.idf) else 1.0
+        covered = total = 0.0
+        for word in set(_word_tokens(norm)):
+            pos = features.vocab.get(word)
+            weight = float(features.idf[pos]) if pos is not None else top_idf
+            total += weight
+            if word in known or (
+                len(word) >= 4
+                and process.extractOne(word, close, scorer=fuzz.ratio, score_cutoff=80)
+            ):
+                covered += weight
+        return covered / total if total else 1.0
 
     def match(self, text: str) -> Match:
         return self.decide(self.rank(text))
@@ -369,7 +628,8 @@ class Matcher:
         # Long Chinese or Korean messages score lower in absolute terms; two
         # independent views agreeing is evidence that does not depend on script.
         agreed = ranking.agree and best.score >= s.agree_score and margin >= s.agree_margin
-        if confident or agreed:
+        covered = ranking.coverage >= s.min_coverage
+        if (confident or agreed) and covered:
             return Match(
                 best.label,
                 None,
@@ -402,6 +662,7 @@ class Ranking:
     agree: bool  # the character and word views pick the same best label
     phrase_language: str | None
     signals: frozenset[str]
+    coverage: float = 1.0  # share of the message's words the best label knows
 
 
 class _PhraseIndex:

@@ -24,3 +24,16 @@ def content_dir(flag: str | None = None) -> Path:
 
 def locales_dir(flag: str | None = None) -> Path:
     return Path(flag or os.environ.get(LOCALES_ENV) or _default("locales"))
+
+
+CACHE_ENV = "SAFECITY_CACHE"
+
+
+def cache_dir() -> Path:
+    """Where derived data (the matcher's trained weights) is kept between
+    starts. Safe to delete; never holds anything about residents."""
+    configured = os.environ.get(CACHE_ENV)
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "safecity-bot"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +18,10 @@ CONTENT = ROOT / "content"
 LOCALES = ROOT / "locales"
 SHARED = ROOT.parent / "shared"
 DEV_SET = SHARED / "eval" / "dev.jsonl"
+
+# The matcher's trained weights go to a cache of this run's own (subprocesses
+# inherit it), not to the developer's ~/.cache.
+os.environ.setdefault("SAFECITY_CACHE", tempfile.mkdtemp(prefix="safecity-test-cache-"))
 
 
 @pytest.fixture(scope="session")

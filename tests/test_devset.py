@@ -8,11 +8,10 @@ from bot.engine import Engine
 from bot.evaluate import evaluate, read_jsonl
 from tests.conftest import DEV_SET
 
-# The core bar was 90% / 80% per language / 4% wrong; with every answer
-# translated the bar is 92% overall and 3% wrong. (Every language at 88% is the
-# aim; Spanish and Russian stand at 87.5% today, see README.)
+# The translations issue's bar: 92% overall, 88% in every language, at most 3%
+# wrong (the core issue asked for 90% / 80% / 4%).
 OVERALL_RIGHT = 0.92
-PER_LANGUAGE_RIGHT = 0.80
+PER_LANGUAGE_RIGHT = 0.88
 MAX_WRONG = 0.03
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from bot.callbacks import MAX_CALLBACK_BYTES, decode
 from bot.engine import Engine, Incoming
 from bot.html import validate, visible_length
@@ -125,6 +127,26 @@ def test_out_of_scope_is_declined_kindly_with_menu(say: Say) -> None:
     assert reply.topic is None
     assert reply.kind == "decline"
     assert any(d.startswith("c:") for d in flat(reply))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Questions from other assistants (CLINC150-like): a topic answer to
+        # any of them is the worst failure, a confident wrong answer.
+        "how do I cook rice",
+        "turn the oven to 350",
+        "set an alarm for 7am",
+        "order me a book of stamps and envelopes",
+        "read my friend's text message",
+        "how tall is the empire state building",
+        "what's the exchange rate for pesos",
+        "is the subway running today",
+    ],
+)
+def test_questions_from_other_domains_get_no_answer(say: Say, text: str) -> None:
+    reply = say(text)
+    assert reply.topic is None, (text, reply.topic)
 
 
 def test_urgent_topic_comes_first(say: Say, engine: Engine) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot import matching
 from bot.matching import Matcher, Phrase
 
 BANK = {
@@ -104,3 +105,82 @@ def test_phrase_language_is_reported() -> None:
 
 def test_empty_bank_declines() -> None:
     assert Matcher([]).match("anything").topic is None
+
+
+# -- the linear view and its cache ---------------------------------------------
+SHARED_WORDS = {
+    "id-privacy": [
+        "will the city give my idnyc data to ice",
+        "is my idnyc information private",
+        "does idnyc keep copies of my documents",
+        "can immigration see my idnyc records",
+    ],
+    "city-data": [
+        "will the city give my data to ice",
+        "does the city share my information with immigration",
+        "is my data safe with the city",
+        "can immigration see my city records",
+    ],
+}
+
+
+def _bank(bank: dict[str, list[str]]) -> list[Phrase]:
+    return [Phrase(label, "en", text) for label, texts in bank.items() for text in texts]
+
+
+def test_linear_view_fits_its_phrasings(matcher: Matcher) -> None:
+    for phrase in matcher.phrases:
+        scores = matcher.linear.scores(matcher.word_features.query(phrase.text))
+        assert matcher.labels[int(scores.argmax())] == phrase.label, phrase
+
+
+def test_linear_view_weighs_the_word_that_tells_topics_apart() -> None:
+    m = Matcher(_bank(SHARED_WORDS))
+    query = m.word_features.query("will the city give my data to ice if i get an idnyc")
+    scores = dict(zip(m.labels, m.linear.scores(query), strict=True))
+    assert scores["id-privacy"] > scores["city-data"]
+    best = m.match("will the city give my data to ice if i get an idnyc").candidates[0]
+    assert best.label == "id-privacy"
+
+
+def test_trained_weights_are_cached_and_reused(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    first = Matcher(_bank(SHARED_WORDS), cache_dir=tmp_path)
+    cached = list(tmp_path.glob("linear-*.npz"))
+    assert len(cached) == 1
+
+    def no_training(*args: object) -> None:
+        raise AssertionError("trained again although the content did not change")
+
+    monkeypatch.setattr(matching, "_train_svm", no_training)
+    second = Matcher(_bank(SHARED_WORDS), cache_dir=tmp_path)
+    assert (second.linear.matrix == first.linear.matrix).all()
+    assert (second.linear.intercept == first.linear.intercept).all()
+
+    monkeypatch.undo()
+    edited = {**SHARED_WORDS, "city-data": [*SHARED_WORDS["city-data"], "city database ice"]}
+    Matcher(_bank(edited), cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("linear-*.npz"))) == 2  # an edit trains afresh
+
+
+def test_damaged_or_unwritable_cache_only_costs_training(tmp_path, caplog) -> None:  # type: ignore[no-untyped-def]
+    good = Matcher(_bank(SHARED_WORDS))
+    Matcher(_bank(SHARED_WORDS), cache_dir=tmp_path)
+    (cached,) = tmp_path.glob("linear-*.npz")
+    cached.write_bytes(b"not a zip file")
+    again = Matcher(_bank(SHARED_WORDS), cache_dir=tmp_path)
+    assert (again.linear.matrix == good.linear.matrix).all()
+    assert cached.read_bytes() != b"not a zip file"  # written anew
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("x")
+    with caplog.at_level("WARNING"):
+        m = Matcher(_bank(SHARED_WORDS), cache_dir=blocked / "cache")
+    assert (m.linear.matrix == good.linear.matrix).all()
+    assert "cache not written" in caplog.text
+
+
+def test_cache_keeps_only_recent_packs(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    for i in range(matching._CACHE_KEEP + 3):
+        bank = {**SHARED_WORDS, "extra": [f"phrasing number {i}", "another phrasing"]}
+        Matcher(_bank(bank), cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("linear-*.npz"))) == matching._CACHE_KEEP
