@@ -684,17 +684,22 @@ class _PhraseIndex:
                     self._by_word.setdefault(phrase.split()[0], []).append((f" {phrase} ", name))
 
     def find(self, normalized_text: str) -> set[str]:
-        found: set[str] = set()
+        """The names of the lists with a phrase in the message."""
+        return {name for _, name in self.occurrences(normalized_text)}
+
+    def occurrences(self, normalized_text: str) -> set[tuple[str, str]]:
+        """Every (phrase, name) found; spaced phrases come back padded."""
+        found: set[tuple[str, str]] = set()
         padded = f" {normalized_text} "
         for word in set(normalized_text.split()):
             for phrase, name in self._by_word.get(word, ()):
-                if name not in found and phrase in padded:
-                    found.add(name)
+                if phrase in padded:
+                    found.add((phrase, name))
         if self._by_char:
             for m in _UNSPACED.finditer(normalized_text):
                 for phrase, name in self._by_char.get(m.group(), ()):
-                    if name not in found and normalized_text.startswith(phrase, m.start()):
-                        found.add(name)
+                    if normalized_text.startswith(phrase, m.start()):
+                        found.add((phrase, name))
         return found
 
 
@@ -705,10 +710,16 @@ class _Phrases:
         normalized = {normalize(p) for p in phrases} - {""}
         # Longest first, so "i have no papers" goes before "no papers".
         self.phrases = sorted(normalized, key=len, reverse=True)
+        self._rank = {p: i for i, p in enumerate(self.phrases)}
+        # Hundreds of phrases: find the few present in one pass, remove only those.
+        self._index = _PhraseIndex({p: [p] for p in self.phrases})
 
     def remove(self, normalized_text: str) -> str:
+        present = {name for _, name in self._index.occurrences(normalized_text)}
+        if not present:
+            return normalized_text
         padded = f" {normalized_text} "
-        for p in self.phrases:
+        for p in sorted(present, key=self._rank.__getitem__):
             if _UNSPACED.search(p):
                 padded = padded.replace(p, " ")
             else:
