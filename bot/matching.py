@@ -136,6 +136,26 @@ def _corpus_codes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(all_docs), np.concatenate(all_codes)
 
 
+def _sublinear_tfidf(
+    occ_terms: np.ndarray, occ_docs: np.ndarray, n_terms: int, size: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """TF-IDF (sublinear tf, smoothed idf, unit rows) from term occurrences.
+
+    Returns (term, document, weight) of every nonzero, term-major, plus each
+    term's document frequency and idf. One sort of (term, document) keys
+    gives the term frequencies and the term-major order at once.
+    """
+    keys, tfs = np.unique(occ_terms.astype(np.int64) * max(1, size) + occ_docs, return_counts=True)
+    terms = (keys // max(1, size)).astype(np.int32)
+    docs = (keys % max(1, size)).astype(np.int32)
+    df = np.bincount(terms, minlength=n_terms)
+    idf = (np.log((1 + size) / (1 + df.astype(np.float32))) + 1.0).astype(np.float32)
+    weights = (1 + np.log(tfs.astype(np.float32))) * idf[terms]
+    norms = np.sqrt(np.bincount(docs, weights=weights * weights, minlength=size))
+    unit = (weights / np.maximum(norms[docs], 1e-9)).astype(np.float32)
+    return terms, docs, unit, df, idf
+
+
 class _TfIdf:
     """A sparse char n-gram TF-IDF index stored as CSR arrays (gram -> phrases)."""
 
@@ -143,22 +163,11 @@ class _TfIdf:
         self.size = len(texts)
         occ_docs, occ_codes = _corpus_codes(texts)
         self.codes, occ_grams = np.unique(occ_codes, return_inverse=True)
-        vocab_size = len(self.codes)
-        # One sort of (gram, document) keys gives term frequencies and the
-        # gram-major posting order at once.
-        keys, tfs = np.unique(
-            occ_grams.astype(np.int64) * max(1, self.size) + occ_docs, return_counts=True
+        _, self.post_docs, self.post_weights, df, self.idf = _sublinear_tfidf(
+            occ_grams, occ_docs, len(self.codes), self.size
         )
-        grams = (keys // max(1, self.size)).astype(np.int32)
-        docs = (keys % max(1, self.size)).astype(np.int32)
-        df = np.bincount(grams, minlength=vocab_size).astype(np.float32)
-        self.idf = (np.log((1 + self.size) / (1 + df)) + 1.0).astype(np.float32)
-        weights = (1 + np.log(tfs.astype(np.float32))) * self.idf[grams]
-        norms = np.sqrt(np.bincount(docs, weights=weights * weights, minlength=self.size))
-        self.post_docs = docs
-        self.post_weights = (weights / np.maximum(norms[docs], 1e-9)).astype(np.float32)
-        self.indptr = np.zeros(vocab_size + 1, dtype=np.int64)
-        np.cumsum(df.astype(np.int64), out=self.indptr[1:])
+        self.indptr = np.zeros(len(self.codes) + 1, dtype=np.int64)
+        np.cumsum(df, out=self.indptr[1:])
         self.max_postings = max(50, int(self.size * _MAX_DF))
 
     def _lookup(self, codes: np.ndarray) -> np.ndarray:
@@ -216,6 +225,10 @@ def _words(text: str) -> Counter[str]:
     return Counter(_word_tokens(text))
 
 
+# A message's word row: known word ids and their weights (None: no known word).
+Query = tuple[list[int], np.ndarray] | None
+
+
 @dataclass(frozen=True)
 class _WordFeatures:
     """Word TF-IDF rows of the phrasings (sublinear tf, unit length), kept as
@@ -239,18 +252,10 @@ class _WordFeatures:
         vocab = {w: i for i, w in enumerate(dict.fromkeys(tokens))}
         occ_words = np.fromiter(map(vocab.__getitem__, tokens), np.int64, len(tokens))
         occ_docs = np.repeat(np.arange(size, dtype=np.int64), lengths)
-        # One sort of (word, document) keys gives term frequencies per document.
-        keys, counts = np.unique(occ_words * max(1, size) + occ_docs, return_counts=True)
-        ids = keys // max(1, size)
-        docs = keys % max(1, size)
-        df = np.bincount(ids, minlength=len(vocab)).astype(np.float32)
-        idf = (np.log((1 + size) / (1 + df)) + 1.0).astype(np.float32)
-        weights = (1 + np.log(counts.astype(np.float32))) * idf[ids]
-        norms = np.sqrt(np.bincount(docs, weights=weights * weights, minlength=size))
-        unit = (weights / np.maximum(norms[docs], 1e-9)).astype(np.float32)
+        ids, docs, unit, _, idf = _sublinear_tfidf(occ_words, occ_docs, len(vocab), size)
         return cls(vocab, idf, docs, ids, unit)
 
-    def query(self, text: str) -> tuple[list[int], np.ndarray] | None:
+    def query(self, text: str) -> Query:
         """The message's row: known word ids and their weights. Unknown words
         count in the norm, so a message mostly unlike the pack scores low."""
         counted = _words(text)
@@ -261,9 +266,6 @@ class _WordFeatures:
         q = (1 + np.log(np.asarray([tf for _, tf in known], dtype=np.float32))) * self.idf[ids]
         total = math.sqrt(float(q @ q) + sum(1 for w in counted if w not in self.vocab))
         return ids, q / total
-
-
-Query = tuple[list[int], np.ndarray] | None
 
 
 class _WordCentroids:
@@ -310,11 +312,10 @@ class _LinearWords:
         c: float,
         cache_dir: Path | None = None,
     ):
-        n_labels = len(names)
-        shape = (len(features.vocab), n_labels)
-        self.matrix = np.zeros(shape, dtype=np.float32)
-        self.intercept = np.full(n_labels, -1.0, dtype=np.float32)
-        if len(np.unique(labels)) < 2:
+        shape = (len(features.vocab), len(names))
+        if len(np.unique(labels)) < 2:  # nothing to tell apart: every label scores 0
+            self.matrix = np.zeros(shape, dtype=np.float32)
+            self.intercept = np.full(shape[1], -1.0, dtype=np.float32)
             return
         cache = None
         if cache_dir is not None:
@@ -485,10 +486,9 @@ class Matcher:
         self.index = _TfIdf(self.texts)
         self.word_features = _WordFeatures.build(self.texts)
         self.words = _WordCentroids(self.word_features, self.phrase_label, len(self.labels))
-        vocab: list[set[str]] = [set() for _ in self.labels]
-        for text, label in zip(self.texts, self.phrase_label, strict=True):
-            vocab[label].update(_word_tokens(text))
-        self._label_vocab = [(frozenset(v), sorted(v)) for v in vocab]
+        self._label_vocab = self._label_words()
+        idf = self.word_features.idf
+        self._unknown_idf = float(idf.max()) if len(idf) else 1.0
         self.linear = _LinearWords(
             self.word_features,
             self.texts,
@@ -504,6 +504,18 @@ class Matcher:
         )
         self.signals = _PhraseIndex(signals or {})
         self.asides = _Phrases(asides)
+
+    def _label_words(self) -> list[tuple[frozenset[int], list[str]]]:
+        """Per label: the ids of the words its phrasings use, and those words
+        (for spelling-slip lookups), from the word features already built."""
+        features = self.word_features
+        words = list(features.vocab)
+        size = max(1, len(words))
+        pairs = np.unique(self.phrase_label[features.docs].astype(np.int64) * size + features.ids)
+        by_label: list[list[int]] = [[] for _ in self.labels]
+        for label, word in zip((pairs // size).tolist(), (pairs % size).tolist(), strict=True):
+            by_label[label].append(word)
+        return [(frozenset(ids), sorted(words[i] for i in ids)) for ids in by_label]
 
     @property
     def topics(self) -> list[str]:
@@ -586,13 +598,12 @@ class Matcher:
             return 1.0
         known, close = self._label_vocab[label]
         features = self.word_features
-        top_idf = float(features.idf.max()) if len(features.idf) else 1.0
         covered = total = 0.0
         for word in set(_word_tokens(norm)):
             pos = features.vocab.get(word)
-            weight = float(features.idf[pos]) if pos is not None else top_idf
+            weight = float(features.idf[pos]) if pos is not None else self._unknown_idf
             total += weight
-            if word in known or (
+            if pos in known or (
                 len(word) >= 4
                 and process.extractOne(word, close, scorer=fuzz.ratio, score_cutoff=80)
             ):
@@ -684,22 +695,17 @@ class _PhraseIndex:
                     self._by_word.setdefault(phrase.split()[0], []).append((f" {phrase} ", name))
 
     def find(self, normalized_text: str) -> set[str]:
-        """The names of the lists with a phrase in the message."""
-        return {name for _, name in self.occurrences(normalized_text)}
-
-    def occurrences(self, normalized_text: str) -> set[tuple[str, str]]:
-        """Every (phrase, name) found; spaced phrases come back padded."""
-        found: set[tuple[str, str]] = set()
+        found: set[str] = set()
         padded = f" {normalized_text} "
         for word in set(normalized_text.split()):
             for phrase, name in self._by_word.get(word, ()):
-                if phrase in padded:
-                    found.add((phrase, name))
+                if name not in found and phrase in padded:
+                    found.add(name)
         if self._by_char:
             for m in _UNSPACED.finditer(normalized_text):
                 for phrase, name in self._by_char.get(m.group(), ()):
-                    if normalized_text.startswith(phrase, m.start()):
-                        found.add((phrase, name))
+                    if name not in found and normalized_text.startswith(phrase, m.start()):
+                        found.add(name)
         return found
 
 
@@ -711,11 +717,12 @@ class _Phrases:
         # Longest first, so "i have no papers" goes before "no papers".
         self.phrases = sorted(normalized, key=len, reverse=True)
         self._rank = {p: i for i, p in enumerate(self.phrases)}
-        # Hundreds of phrases: find the few present in one pass, remove only those.
+        # Hundreds of phrases: find the few present in one pass (each phrase
+        # is its own named list), remove only those.
         self._index = _PhraseIndex({p: [p] for p in self.phrases})
 
     def remove(self, normalized_text: str) -> str:
-        present = {name for _, name in self._index.occurrences(normalized_text)}
+        present = self._index.find(normalized_text)
         if not present:
             return normalized_text
         padded = f" {normalized_text} "
