@@ -79,6 +79,7 @@ def load_catalogs(
             problems.append(CatalogProblem(str(path), 1, f"cannot parse: {exc}", fatal=True))
             continue
         table: dict[str, str] = {}
+        flagged: set[str] = set()  # this file's entries already reported
         for message in catalog:
             if not message.id or not isinstance(message.id, str):
                 continue
@@ -88,8 +89,10 @@ def load_catalogs(
                 problems.append(
                     CatalogProblem(str(path), line, f"fuzzy entry: {message.id[:40]!r}")
                 )
+                flagged.add(message.id)
                 continue
             if not msgstr:
+                flagged.add(message.id)
                 if language != "en":
                     problems.append(
                         CatalogProblem(str(path), line, f"untranslated: {message.id[:40]!r}")
@@ -98,11 +101,8 @@ def load_catalogs(
             for error in _placeholder_errors(message.id, msgstr):
                 problems.append(CatalogProblem(str(path), line, error))
             table[message.id] = msgstr
-        reported = {p.message for p in problems}
         for msgid in required:
-            if msgid in table or language == "en":
-                continue
-            if not any(m.endswith(f"{msgid[:40]!r}") for m in reported):
+            if msgid not in table and msgid not in flagged and language != "en":
                 problems.append(CatalogProblem(str(path), 1, f"missing entry: {msgid[:40]!r}"))
         messages[language] = MappingProxyType(table)
     return Catalogs(MappingProxyType(messages)), problems

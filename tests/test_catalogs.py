@@ -91,3 +91,23 @@ def test_translation_with_wrong_placeholder_falls_back_safely() -> None:
 
     catalogs = Catalogs({"xx": {ui.LANGUAGE_SET: "Ahora {idioma}"}})
     assert catalogs.text("xx", ui.LANGUAGE_SET, language="X") == "From now on I will answer in X."
+
+
+def test_one_catalogs_problem_does_not_hide_anothers(tmp_path: Path) -> None:
+    """A fuzzy entry in es.po must not hide the same entry missing from fr.po."""
+    es = catalog_path(LOCALES, "es").read_text(encoding="utf-8")
+    es = es.replace(
+        '#, python-brace-format\nmsgid "From now on',
+        '#, fuzzy, python-brace-format\nmsgid "From now on',
+        1,
+    )
+    fr_lines = catalog_path(LOCALES, "fr").read_text(encoding="utf-8").split("\n\n")
+    fr = "\n\n".join(b for b in fr_lines if 'msgid "From now on' not in b)
+    for lang, text in (("es", es), ("fr", fr)):
+        target = catalog_path(tmp_path, lang)
+        target.parent.mkdir(parents=True)
+        target.write_text(text, encoding="utf-8")
+    _, problems = load_catalogs(tmp_path, ["es", "fr"], ui.ALL)
+    messages = [str(p) for p in problems]
+    assert any("es" in m and "fuzzy" in m for m in messages), messages
+    assert any("/fr/" in m and "missing entry" in m for m in messages), messages
