@@ -112,10 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(
-        level=os.environ.get("LOG_LEVEL", "WARNING").upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    from .telegram.logs import FORMAT  # plain logging; no python-telegram-bot import
+
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "WARNING").upper(), format=FORMAT)
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8", errors="replace")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import settings, ui
+from . import errors, settings, ui
 from .callbacks import Action, decode, parse_payload
 from .i18n import CatalogProblem, Catalogs, load_catalogs
 from .languages import Detection, LanguageDetector, negotiate
@@ -163,9 +163,9 @@ class Engine:
         brain = self.brain
         try:
             return _Turn(brain, incoming).reply()
-        except Exception:  # a reply must always come back, whatever the input
-            log.exception("engine failed on one message")
-            lang = _fallback_language(brain.pack, incoming)
+        except Exception as exc:  # a reply must always come back, whatever the input
+            log.error("engine failed on one message: %s", errors.describe(exc))
+            lang = fallback_language(brain.pack, incoming)
             return brain.writer.menu(lang, brain.catalogs.text(lang, ui.ERROR), kind="error")
 
 
@@ -177,7 +177,8 @@ class ContentError(Exception):
         super().__init__("content has errors:\n" + "\n".join(lines[:50]))
 
 
-def _fallback_language(pack: Pack, incoming: Incoming) -> str:
+def fallback_language(pack: Pack, incoming: Incoming) -> str:
+    """The resident's chosen language, else Telegram's, else the pack default."""
     if incoming.chosen_language in pack.languages:
         return incoming.chosen_language
     return negotiate(incoming.platform_language, pack.languages) or pack.default_language
@@ -191,7 +192,7 @@ class _Turn:
         self.pack = brain.pack
         self.writer = brain.writer
         self.incoming = incoming
-        self.base_language = _fallback_language(brain.pack, incoming)
+        self.base_language = fallback_language(brain.pack, incoming)
 
     def t(self, language: str, msgid: str, /, **values: object) -> str:
         return self.brain.catalogs.text(language, msgid, **values)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -294,3 +295,21 @@ def test_a_greeting_around_a_question_does_not_hide_it(say: Say) -> None:
     assert say("Bonjou, mwen bezwen èd pou lopital").topic == "ice-at-hospitals"
     assert say("gracias, y donde hay abogado gratis").topic == "legal-help"
     assert say("hola").kind == "greeting"  # a greeting alone is still a greeting
+
+
+def test_an_engine_failure_is_logged_without_the_message(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An exception's text can quote the resident's message: the log gets its
+    type and stack only, and the resident still gets a reply."""
+    from bot import engine as engine_module
+
+    def fail(self: Any) -> Reply:
+        raise ValueError(f"no topic for {self.incoming.text!r}")
+
+    monkeypatch.setattr(engine_module._Turn, "reply", fail)
+    with caplog.at_level("ERROR"):
+        reply = engine.reply(Incoming(text="mi esposo no tiene papeles"))
+    assert reply.kind == "error" and reply.buttons
+    assert "ValueError" in caplog.text
+    assert "papeles" not in caplog.text

@@ -30,7 +30,7 @@ from .flood import FloodGuard
 from .handlers import ALLOWED_UPDATES, Shell
 from .memory import LanguageMemory
 from .profile import ProfilePublisher
-from .reload import ContentWatcher, log_report
+from .reload import ContentWatcher, Snapshot, log_report, snapshot
 from .webhook import WebhookServer
 
 log = logging.getLogger("bot.telegram")
@@ -65,14 +65,17 @@ def build_application(settings: config.Settings, shell: Shell) -> AnyApplication
 
 
 class Runner:
-    def __init__(self, settings: config.Settings, engine: Engine) -> None:
+    def __init__(
+        self, settings: config.Settings, engine: Engine, seen: Snapshot | None = None
+    ) -> None:
         self.settings = settings
-        self.engine = engine
         flood = FloodGuard(burst=settings.flood_burst, rate=settings.flood_rate)
         self.shell = Shell(engine, LanguageMemory(), flood)
         self.application = build_application(settings, self.shell)
         self.publisher = ProfilePublisher(engine)
-        self.watcher = ContentWatcher(engine, settings.reload_interval, self._after_reload)
+        self.watcher = ContentWatcher(
+            engine, settings.reload_interval, self._after_reload, seen=seen
+        )
         self.stop = asyncio.Event()
         self.exit_code = 0
 
@@ -201,18 +204,18 @@ def run(args: argparse.Namespace) -> int:
     except config.ConfigError as exc:
         sys.stderr.write(f"safecity-bot run: {exc}\n")
         return 2
-    logs.install([settings.token])
+    logs.install([settings.token, settings.webhook.secret if settings.webhook else ""])
     # Until the event loop takes over the signals: a stop during the content
     # load is a clean exit too (nothing has been received yet).
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, _exit_now)
+    content, locales = paths.content_dir(args.content), paths.locales_dir(args.locales)
+    seen = snapshot(content, locales)  # before loading: edits during the load count
     try:
-        engine = Engine(paths.content_dir(args.content), paths.locales_dir(args.locales))
+        engine = Engine(content, locales)
     except ContentError as exc:
-        for problem in exc.report.problems:
-            if problem.severity == "error":
-                sys.stderr.write(f"{problem.path}:{problem.line}: {problem.message}\n")
+        sys.stderr.write(f"{exc}\n")
         sys.stderr.write("safecity-bot run: the content has errors; fix them and start again\n")
         return 1
     log_report(engine.last_report, "start-up")
-    return asyncio.run(Runner(settings, engine).main())
+    return asyncio.run(Runner(settings, engine, seen).main())

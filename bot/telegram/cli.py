@@ -15,6 +15,7 @@ import urllib.request
 from typing import Any, TextIO
 
 from ..callbacks import deep_link, payload_for
+from . import config
 
 PLACEHOLDER_USERNAME = "YOUR_BOT"
 
@@ -88,13 +89,14 @@ def cmd_links(args: argparse.Namespace) -> int:
 
 def cmd_health(args: argparse.Namespace) -> int:
     """Exit 0 when healthy. Polling mode has no server: the process running is the signal."""
-    if not os.environ.get("WEBHOOK_URL"):
+    try:
+        hook = config.webhook(os.environ)
+    except config.ConfigError:
+        return 1
+    if hook is None:
         return 0
-    host = os.environ.get("WEBHOOK_LISTEN", "127.0.0.1")
-    if host in ("0.0.0.0", "::", ""):
-        host = "127.0.0.1"
-    port = os.environ.get("WEBHOOK_PORT", "")
-    url = f"http://{host}:{port}/healthz"
+    host = "127.0.0.1" if hook.listen in ("0.0.0.0", "::") else hook.listen
+    url = f"http://{host}:{hook.port}{config.HEALTH_PATH}"
     try:
         with urllib.request.urlopen(url, timeout=3) as response:
             return 0 if response.status == 200 else 1

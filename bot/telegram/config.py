@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
@@ -35,7 +35,7 @@ class Webhook:
     url: str  # the public URL Telegram posts to (behind a reverse proxy)
     listen: str
     port: int
-    secret: str
+    secret: str = field(repr=False)  # lets anyone who has it post updates
     path: str  # the path part of `url`, which the local server serves
 
 
@@ -92,7 +92,8 @@ def _number(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
-def _webhook(env: Mapping[str, str]) -> Webhook | None:
+def webhook(env: Mapping[str, str]) -> Webhook | None:
+    """Webhook mode's settings; None in polling mode (no WEBHOOK_URL)."""
     url = env.get("WEBHOOK_URL", "").strip()
     if not url:
         return None
@@ -127,7 +128,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         token=token,
         base_url=base_url,
         base_file_url=file_url_for(base_url),
-        webhook=_webhook(env),
+        webhook=webhook(env),
         rate_limit=_number(env, "TELEGRAM_RATE_LIMIT", 30.0),
         reload_interval=_number(env, "RELOAD_INTERVAL", 1.5),
         flood_burst=max(1, int(_number(env, "FLOOD_BURST", 8))),

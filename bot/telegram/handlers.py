@@ -13,7 +13,6 @@ commands come before the catch-all for unknown ones. Each handler:
 from __future__ import annotations
 
 import logging
-import traceback
 from collections import Counter
 from typing import Any
 
@@ -38,10 +37,9 @@ from telegram.ext import (
     filters,
 )
 
-from .. import ui
-from ..engine import COMMANDS, Engine, Incoming
+from .. import errors, ui
+from ..engine import COMMANDS, Engine, Incoming, fallback_language
 from ..html import escape
-from ..languages import negotiate
 from ..replies import Reply
 from .flood import FloodGuard, Verdict
 from .inline import InlineAnswers
@@ -126,14 +124,9 @@ class Shell:
 
     def _ui_text(self, update: object, msgid: str) -> str:
         """An interface string in the resident's language (chosen, else Telegram's)."""
-        user = update.effective_user if isinstance(update, Update) else None
         brain = self.engine.brain
-        lang = (
-            self.memory.get(user.id if user else None)
-            or negotiate(user.language_code if user else None, brain.pack.languages)
-            or brain.pack.default_language
-        )
-        return brain.catalogs.text(lang, msgid)
+        incoming = self._incoming(update) if isinstance(update, Update) else Incoming()
+        return brain.catalogs.text(fallback_language(brain.pack, incoming), msgid)
 
     # -- messages ----------------------------------------------------------
     async def on_command(self, update: Update, context: Context) -> None:
@@ -239,13 +232,11 @@ class Shell:
     # -- errors ------------------------------------------------------------
     async def on_error(self, update: object, context: Context) -> None:
         error = context.error
-        # Telegram's own description, and for our bugs the stack without the
-        # exception's message: messages can quote the resident's text.
+        # Telegram's own description; for our bugs, no exception message.
         if isinstance(error, TelegramError):
             log.error("update failed: %s: %s", type(error).__name__, str(error)[:200])
         else:
-            stack = "".join(traceback.format_tb(error.__traceback__)) if error else ""
-            log.error("update failed: %s\n%s", type(error).__name__, stack.rstrip())
+            log.error("update failed: %s", errors.describe(error))
         self.counts["error"] += 1
         if isinstance(error, NetworkError | Forbidden) and not isinstance(error, BadRequest):
             return  # retries already failed, or the resident blocked the bot

@@ -21,9 +21,8 @@ from telegram.ext import ContextTypes
 
 from .. import ui
 from ..callbacks import deep_link, payload_for
-from ..engine import Brain, Engine
+from ..engine import Brain, Engine, Incoming, fallback_language
 from ..html import split, visible_text
-from ..languages import negotiate
 from ..matching import INTENT_PREFIX
 from ..normalize import normalize
 from .memory import LanguageMemory
@@ -49,11 +48,10 @@ class InlineAnswers:
         brain = self.engine.brain  # one version of the content for the whole answer
         words = query.query.strip()[:256]
         user = query.from_user
-        fallback = (
-            self.memory.get(user.id)
-            or negotiate(user.language_code, brain.pack.languages)
-            or brain.pack.default_language
+        resident = Incoming(
+            chosen_language=self.memory.get(user.id), platform_language=user.language_code
         )
+        fallback = fallback_language(brain.pack, resident)
         if words:
             lang, topics = search(brain, words, fallback)
             topics = topics[:MAX_MATCHES]

@@ -76,12 +76,16 @@ class ContentWatcher:
         engine: Engine,
         interval: float,
         on_reload: Callable[[], Awaitable[None]] | None = None,
+        seen: Snapshot | None = None,
     ) -> None:
+        """`seen`: the files as they were when the engine started loading them,
+        so an edit saved during the load is picked up, not taken as loaded."""
         self.engine = engine
         self.interval = interval
         self.on_reload = on_reload
         self._roots = (engine.content_dir, engine.locales_dir)
-        self._seen = snapshot(*self._roots)  # what the running content was built from
+        # What the running content was built from.
+        self._seen = seen if seen is not None else snapshot(*self._roots)
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
         self.reloads = 0

@@ -38,8 +38,6 @@ AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 class _State:
     def __init__(self) -> None:
         self.accepting = False
-        self.received = 0
-        self.rejected = 0
 
 
 class _UpdateHandler(tornado.web.RequestHandler):
@@ -51,7 +49,6 @@ class _UpdateHandler(tornado.web.RequestHandler):
     async def post(self) -> None:
         given = self.request.headers.get(SECRET_HEADER, "").encode()
         if not hmac.compare_digest(given, self.secret):
-            self.state.rejected += 1
             log.warning("webhook request without the right secret token: refused (403)")
             self.set_status(403)
             return
@@ -67,7 +64,6 @@ class _UpdateHandler(tornado.web.RequestHandler):
             log.warning("webhook request with a body that is not an update: refused (400)")
             self.set_status(400)
             return
-        self.state.received += 1
         await self.ptb_app.update_queue.put(update)
         self.set_status(200)
 

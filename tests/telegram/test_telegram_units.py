@@ -72,6 +72,7 @@ def test_webhook_needs_listen_port_and_a_valid_secret() -> None:
         config.load(full)
     webhook = config.load({**full, "WEBHOOK_SECRET": "s3cret_-ok"}).webhook
     assert webhook is not None and webhook.path == "/tg" and webhook.port == 8443
+    assert "s3cret_-ok" not in repr(webhook)  # the secret lets anyone post updates
 
 
 def _run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
