@@ -46,7 +46,9 @@ def stamp(content: Path, languages: list[str] | None, force: bool) -> int:
                 updates[code] = version
         if updates:
             path = content / "topics" / f"{topic.id}.yaml"
-            yamledit.set_translated_from(path, updates)
+            edits = {code: {"translated_from": v} for code, v in updates.items()}
+            text = path.read_text(encoding="utf-8")
+            yamledit.replace_file(path, yamledit.edit_language_blocks(text, edits, pack.languages))
             changed += len(updates)
     sys.stdout.write(f"stamped {changed} translation(s)\n")
     return 0

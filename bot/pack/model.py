@@ -133,12 +133,19 @@ class Topic:
         block = self._blocks[self.default_language]
         return source_version(block.title, block.answer)
 
-    def is_stale(self, language: str) -> bool:
-        """A translation made from an older version of the default-language text."""
+    def is_stale(self, language: str, unrecorded: bool = False) -> bool:
+        """A translation made from an older version of the default-language text.
+
+        `unrecorded`: a translation with no version recorded counts as stale
+        too (the translator workflow: importing it unflagged would stamp it
+        current without anyone having checked it).
+        """
         block = self._blocks.get(language)
         if language == self.default_language or not block or not block.answer:
             return False
-        return block.translated_from is not None and block.translated_from != self.source_version()
+        if block.translated_from is None:
+            return unrecorded
+        return block.translated_from != self.source_version()
 
 
 class Pack:

@@ -33,25 +33,13 @@ class ExportError(Exception):
     """The export cannot be made (unknown language, or the source language)."""
 
 
-def is_stale(topic: Topic, language: str) -> bool:
-    """Translated from another source version; with no version recorded, too.
-
-    Unlike Topic.is_stale, an unrecorded version counts: importing the entry
-    unflagged would stamp it as current without anyone having checked it.
-    """
-    block = topic.blocks.get(language)
-    if language == topic.default_language or block is None or not block.answer:
-        return False
-    return block.translated_from != topic.source_version()
-
-
 def _topic_comments(topic: Topic, target: Target, language: str) -> list[str]:
     source = topic.blocks[topic.default_language]
     notes = [_TITLE_NOTE if target.field == "title" else _ANSWER_NOTE]
     notes += [f"Source: {s.title} {s.url} ({s.date.isoformat()})" for s in topic.sources]
     if source.reviewed:
         notes.append(f"{topic.default_language} text reviewed {source.reviewed.isoformat()}")
-    if is_stale(topic, language):
+    if topic.is_stale(language, unrecorded=True):
         made_from = topic.blocks[language].translated_from or "an unrecorded version"
         notes.append(
             f"Fuzzy: translated from {made_from}; the {topic.default_language} text is now "
@@ -99,7 +87,10 @@ def build_catalog(pack: Pack, content: Path, language: str) -> Catalog:
                 docs[target.id] = yamlsource.load(content / "topics" / f"{target.id}.yaml")
             line = docs[target.id].line(("languages", default, target.field))
             where = (f"{folder}/topics/{target.id}.yaml", line)
-            comments, stale = _topic_comments(topic, target, language), is_stale(topic, language)
+            comments, stale = (
+                _topic_comments(topic, target, language),
+                topic.is_stale(language, unrecorded=True),
+            )
         message = catalog.add(
             msgid,
             msgstr,

@@ -8,8 +8,6 @@ unedited export changes no byte.
 
 from __future__ import annotations
 
-import os
-import shutil
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
@@ -217,15 +215,6 @@ def _plan(
     return dict(topics), categories
 
 
-def _replace(path: Path, text: str) -> None:
-    # Written aside, then renamed: the live bot's watcher (which skips dot-files)
-    # never reads a half-written file.
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(text.encode("utf-8"))
-    shutil.copymode(path, tmp)
-    os.replace(tmp, path)
-
-
 def import_po(
     po_path: Path, pack: Pack, content: Path, language: str | None, today: date
 ) -> ImportResult:
@@ -260,13 +249,14 @@ def import_po(
     for tid, fields in topics.items():
         path = content / "topics" / f"{tid}.yaml"
         text = path.read_text(encoding="utf-8")
-        changes.append((path, yamledit.edit_language_block(text, language, fields, pack.languages)))
+        edited = yamledit.edit_language_blocks(text, {language: fields}, pack.languages)
+        changes.append((path, edited))
     if categories:
         path = content / "pack.yaml"
         text = path.read_text(encoding="utf-8")
         titles = yamledit.set_category_titles(text, language, categories, pack.languages)
         changes.append((path, titles))
     for path, text in changes:  # every edit is built before the first file is touched
-        _replace(path, text)
+        yamledit.replace_file(path, text)
         result.written.append(path)
     return result

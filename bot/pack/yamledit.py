@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import shutil
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -18,25 +20,6 @@ def _yaml() -> YAML:
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
     return yaml
-
-
-def set_translated_from(path: Path, versions: dict[str, str]) -> None:
-    yaml = _yaml()
-    data = yaml.load(path.read_text(encoding="utf-8"))
-    langs = data["languages"]
-    for code, version in versions.items():
-        block = langs[code]
-        if not isinstance(block, CommentedMap):
-            continue
-        if "translated_from" in block:
-            block["translated_from"] = version
-        else:
-            # After `reviewed` when present: that is where editors expect it.
-            keys = list(block.keys())
-            pos = keys.index("reviewed") + 1 if "reviewed" in keys else 0
-            block.insert(pos, "translated_from", version)
-    with path.open("w", encoding="utf-8") as fh:
-        yaml.dump(data, fh)
 
 
 # Where a new key goes in a language block: the order content/README.md shows.
@@ -81,29 +64,40 @@ def _put(mapping: CommentedMap, key: str, value: object, order: Sequence[str]) -
         mapping.insert(_position(list(mapping), key, order), key, value)
 
 
+def replace_file(path: Path, text: str) -> None:
+    """Write aside, then rename: the live bot's watcher (which skips
+    dot-files) never reads a half-written content file."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(text.encode("utf-8"))
+    shutil.copymode(path, tmp)
+    os.replace(tmp, path)
+
+
 def _dump(yaml: YAML, data: object) -> str:
     out = io.StringIO()
     yaml.dump(data, out)
     return out.getvalue()
 
 
-def edit_language_block(
-    text: str, code: str, fields: Mapping[str, object], languages: Sequence[str]
+def edit_language_blocks(
+    text: str, edits: Mapping[str, Mapping[str, object]], languages: Sequence[str]
 ) -> str:
-    """A topic file's text with languages.<code>'s fields set (block created if missing)."""
+    """A topic file's text with languages.<code>'s fields set for each code in
+    `edits` (a block is created where missing, in the pack's language order)."""
     yaml = _yaml()
     data = yaml.load(text)
     langs = data["languages"]
-    block = langs.get(code)
-    if not isinstance(block, CommentedMap):
-        block = CommentedMap()
-        _put(langs, code, block, languages)
-    for key, value in fields.items():
-        # A new key copies the quoting of the same key in the other languages:
-        # the file stays uniform.
-        others = [b.get(key) for c, b in langs.items() if c != code and isinstance(b, Mapping)]
-        like = block[key] if key in block else _common_style(others)
-        _put(block, key, _styled(like, value, key == "answer"), BLOCK_ORDER)
+    for code, fields in edits.items():
+        block = langs.get(code)
+        if not isinstance(block, CommentedMap):
+            block = CommentedMap()
+            _put(langs, code, block, languages)
+        for key, value in fields.items():
+            # A new key copies the quoting of the same key in the other
+            # languages: the file stays uniform.
+            others = [b.get(key) for c, b in langs.items() if c != code and isinstance(b, Mapping)]
+            like = block[key] if key in block else _common_style(others)
+            _put(block, key, _styled(like, value, key == "answer"), BLOCK_ORDER)
     return _dump(yaml, data)
 
 
