@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from fake_telegram import TOKEN, FakeTelegram  # noqa: E402
+from fake_telegram import FakeTelegram  # noqa: E402
 
 from bot.engine import Engine, Incoming  # noqa: E402
 
@@ -141,15 +141,7 @@ def cpu_seconds(pid: int) -> float:
 
 
 def start(cmd: list[str], fake: FakeTelegram) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("WEBHOOK_", "TELEGRAM_"))}
-    env.update(
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        TELEGRAM_API_BASE_URL=fake.base_url,
-        TELEGRAM_RATE_LIMIT="0",
-        LOG_LEVEL="WARNING",
-        RELOAD_INTERVAL="0",
-        PYTHONUNBUFFERED="1",
-    )
+    env = fake.bot_env(TELEGRAM_RATE_LIMIT="0", LOG_LEVEL="WARNING", RELOAD_INTERVAL="0")
     log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the process
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=log)
 

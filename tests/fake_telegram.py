@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import os
 import re
 import threading
 import time
@@ -130,6 +131,22 @@ class FakeTelegram:
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/bot"
+
+    def bot_env(self, **extra: str) -> dict[str, str]:
+        """The environment for a bot process that talks to this fake: our token
+        and base URL, no webhook or Telegram settings inherited, and no proxy
+        between it and loopback."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("WEBHOOK_", "TELEGRAM_"))}
+        for proxy in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
+            env.pop(proxy, None)
+        env.update(
+            TELEGRAM_BOT_TOKEN=TOKEN,
+            TELEGRAM_API_BASE_URL=self.base_url,
+            PYTHONUNBUFFERED="1",
+            NO_PROXY="127.0.0.1,localhost",
+        )
+        env.update(extra)
+        return env
 
     def start(self) -> FakeTelegram:
         ready = threading.Event()

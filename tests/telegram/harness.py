@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import socket
@@ -18,7 +17,7 @@ TESTS = Path(__file__).resolve().parents[1]
 if str(TESTS) not in sys.path:  # fake_telegram lives in tests/
     sys.path.insert(0, str(TESTS))
 
-from fake_telegram import TOKEN, FakeTelegram  # noqa: E402
+from fake_telegram import FakeTelegram  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 120.0  # content load on a busy two-core machine
@@ -77,19 +76,9 @@ class BotProcess:
 
 
 def bot_env(fake: FakeTelegram, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("WEBHOOK_", "TELEGRAM_"))}
-    for proxy in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
-        env.pop(proxy, None)
-    env.update(
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        TELEGRAM_API_BASE_URL=fake.base_url,
-        LOG_LEVEL="DEBUG",
-        PYTHONUNBUFFERED="1",
-        RELOAD_INTERVAL="0.3",
-        NO_PROXY="127.0.0.1,localhost",
-    )
-    env.update(extra)
-    return env
+    """The tests' bot: DEBUG logs (so the privacy checks see everything) and a
+    quick content watcher."""
+    return fake.bot_env(**{"LOG_LEVEL": "DEBUG", "RELOAD_INTERVAL": "0.3", **extra})
 
 
 def copy_content(dest: Path) -> tuple[Path, Path]:
