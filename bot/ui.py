@@ -34,6 +34,8 @@ DID_YOU_MEAN = N_("I found more than one possible answer. Choose the one that fi
 NONE_OF_THESE = N_("None of these: menu")
 SOURCES = N_("Sources:")
 LAST_REVIEWED = N_("Last reviewed: {date}")
+# For a source page that shows no date of its own.
+CHECKED_ON = N_("checked on {date}")
 FALLBACK_NOTE = N_("This answer is not yet available in {language}. Here it is in {fallback}.")
 STALE_NOTE = N_("A newer version of this answer exists in {fallback}.")
 READ_IN = N_("Read it in {language}")

@@ -73,6 +73,8 @@ contacts:
     name: Test Hotline
     phone: 1-800-000-0000
     url: https://example.org/hotline
+    source: {title: Example hotline page, url: https://example.org/hotline, checked: 2026-11-01}
+trusted_sources: [example.org]
 menu:
   - id: main
     title: {en: Main, es: Principal}
@@ -86,6 +88,7 @@ sources:
   - title: Example source
     url: https://example.org/source
     date: 2025-01-01
+    checked: 2026-11-01
 languages:
   en:
     title: Agents at schools
@@ -110,7 +113,7 @@ id: about
 sources:
   - title: Example source
     url: https://example.org/about
-    date: 2025-01-01
+    checked: 2026-11-01
 languages:
   en:
     title: About this bot

@@ -99,10 +99,18 @@ def _sources_html(sources: tuple[Source, ...], language: str, catalogs: Catalogs
     label = catalogs.text(language, ui.SOURCES)
     items = [
         f'• <a href="{escape(src.url)}">{isolate(escape(src.title), language)}</a> '
-        f"({isolate(src.date.isoformat(), language)})"
+        f"({_source_when(src, language, catalogs)})"
         for src in sources
     ]
     return f"<i>{escape(label)}</i>\n" + "\n".join(items)
+
+
+def _source_when(src: Source, language: str, catalogs: Catalogs) -> str:
+    """The date printed on the source; for an undated page, when it was checked."""
+    if src.date is not None:
+        return isolate(src.date.isoformat(), language)
+    day = isolate(src.checked.isoformat(), language)
+    return escape(catalogs.text(language, ui.CHECKED_ON, date="\0")).replace("\0", day)
 
 
 def answer_body(
@@ -120,6 +128,9 @@ def answer_body(
     parts = [f"<b>{escape(title)}</b>"]
     parts.extend(f"<i>{escape(n)}</i>" for n in notes)
     parts.append(body.strip())
+    footer = spec.footer_text(answer_language)
+    if footer:
+        parts.append(f"<i>{escape(footer)}</i>")
     parts.append(_sources_html(sources, ui_language, catalogs))
     if block.reviewed:
         day = format_day(block.reviewed, ui_language)

@@ -20,13 +20,14 @@ from .. import html
 from ..bidi import unisolated_runs
 from ..languages import is_rtl
 from ..normalize import normalize
-from . import yamlsource
+from . import provenance, yamlsource
 from .answers import CONTACT_PARTS, placeholders, render_answer_text
 from .model import (
     ConversationFile,
     LanguageBlock,
     Pack,
     PackFile,
+    Source,
     Topic,
     TopicFile,
 )
@@ -225,9 +226,34 @@ def _check(
             report.add(pack_doc, ("contacts", key), f"contact key {key!r}: use a-z, 0-9 and _")
         if not contact.phone and not contact.url:
             report.add(pack_doc, ("contacts", key), f"contact {key!r} has neither phone nor url")
+        if contact.source is None:
+            report.add(
+                pack_doc,
+                ("contacts", key),
+                f"contact {key!r} has no source: add the official page that lists it",
+            )
+        else:
+            _check_source(
+                spec, pack_doc, ("contacts", key, "source"), contact.source, report, today
+            )
+    if spec.footer is not None:
+        for code in spec.footer:
+            if code not in languages:
+                report.add(pack_doc, ("footer", code), f"unknown language code {code!r}")
+        for code in languages - set(spec.footer):
+            report.add(pack_doc, ("footer",), f"footer has no {code!r} text", "warning")
+    if not spec.trusted_sources:
+        report.add(
+            pack_doc,
+            (),
+            "no trusted_sources list: source hosts cannot be checked against it",
+            "warning",
+        )
 
     examples_seen: dict[str, tuple[yamlsource.Located, yamlsource.PathKey, str]] = {}
     for doc, topic in topic_docs:
+        for si, source in enumerate(topic.sources):
+            _check_source(spec, doc, ("sources", si), source, report, today)
         if topic.id not in in_menu:
             report.add(doc, ("id",), f"topic {topic.id!r} is in no menu category", "warning")
         for ri, rel in enumerate(topic.related):
@@ -317,6 +343,21 @@ def _check(
                         )
 
 
+def _check_source(
+    spec: PackFile,
+    doc: yamlsource.Located,
+    key: yamlsource.PathKey,
+    source: Source,
+    report: _Report,
+    today: date,
+) -> None:
+    for problem in provenance.source_problems(source, today):
+        report.add(doc, key, f"source {source.title!r}: {problem}")
+    untrusted = provenance.untrusted_host_message(source.url, spec)
+    if untrusted:
+        report.add(doc, (*key, "url"), untrusted, "warning")
+
+
 def _check_block(
     spec: PackFile,
     doc: yamlsource.Located,
@@ -342,6 +383,13 @@ def _check_block(
                     f"{code!r} answer: {{{name}.{part}}}: a contact has only "
                     + ", ".join(CONTACT_PARTS),
                 )
+        for number in provenance.typed_phone_numbers(block.answer):
+            report.add(
+                doc,
+                (*key, "answer"),
+                f"{code!r} answer: phone number {number!r} typed into the text; "
+                "make it a contact in pack.yaml (with its source) and write {key.phone}",
+            )
         if block.reviewed is None:
             report.add(doc, key, f"{code!r} answer has no `reviewed` date")
         rendered = render_answer_text(spec, topic, code)

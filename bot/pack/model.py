@@ -6,6 +6,7 @@ the loader adds the checks that need the whole pack (topic ids, contacts, HTML).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Mapping
 from datetime import date
@@ -21,11 +22,24 @@ class _Frozen(BaseModel):
 LocalText = dict[str, str]
 
 
+class Source(_Frozen):
+    """Where a fact comes from. `date` is the date printed on the source, if it
+    shows one; `checked` is when a person last opened it and checked the facts.
+    The two differ, and an undated page must not be given an invented date."""
+
+    title: str
+    url: str = Field(pattern=r"^https?://\S+$")
+    date: dt.date | None = None
+    checked: dt.date
+
+
 class Contact(_Frozen):
     name: str | LocalText
     phone: str | None = None
     url: str | None = None
     hours: str | LocalText | None = None
+    # Optional here so the loader can say which contact lacks one, in words.
+    source: Source | None = None
 
     def local_name(self, language: str, default: str) -> str:
         return _local(self.name, language, default)
@@ -58,12 +72,13 @@ class PackFile(_Frozen):
     contacts: dict[str, Contact] = Field(default_factory=dict)
     menu: tuple[Category, ...]
     about_topic: str | None = None
+    # Hosts (and their subdomains) whose pages may be shown as sources.
+    trusted_sources: tuple[str, ...] = ()
+    # One line closing every answer, e.g. "general information, not legal advice".
+    footer: LocalText | None = None
 
-
-class Source(_Frozen):
-    title: str
-    url: str = Field(pattern=r"^https?://\S+$")
-    date: date
+    def footer_text(self, language: str) -> str | None:
+        return _local(self.footer, language, self.default_language) if self.footer else None
 
 
 class LanguageBlock(_Frozen):

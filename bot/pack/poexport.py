@@ -36,7 +36,9 @@ class ExportError(Exception):
 def _topic_comments(topic: Topic, target: Target, language: str) -> list[str]:
     source = topic.blocks[topic.default_language]
     notes = [_TITLE_NOTE if target.field == "title" else _ANSWER_NOTE]
-    notes += [f"Source: {s.title} {s.url} ({s.date.isoformat()})" for s in topic.sources]
+    notes += [
+        f"Source: {s.title} {s.url} ({(s.date or s.checked).isoformat()})" for s in topic.sources
+    ]
     if source.reviewed:
         notes.append(f"{topic.default_language} text reviewed {source.reviewed.isoformat()}")
     if topic.is_stale(language, unrecorded=True):
