@@ -1,7 +1,8 @@
 """Scoring the engine on labelled messages (the dev set, or any JSONL like it).
 
 A message is handled right when the reply's topic equals its label (for a
-null label: no topic). "Did you mean" choices count as neither right nor wrong.
+null label: no topic) or one of its optional `accept` ids. "Did you mean"
+choices count as neither right nor wrong.
 """
 
 from __future__ import annotations
@@ -23,15 +24,21 @@ class Tally:
     choices: int = 0
     label_in_choices: int = 0
 
-    def add(self, label: str | None, topic: str | None, choices: tuple[str, ...]) -> None:
+    def add(
+        self,
+        label: str | None,
+        topic: str | None,
+        choices: tuple[str, ...],
+        accept: tuple[str, ...] = (),
+    ) -> None:
         self.total += 1
-        if topic == label:
+        if topic == label or (topic is not None and topic in accept):
             self.right += 1
         elif topic is not None:
             self.wrong += 1
         if choices:
             self.choices += 1
-            if label in choices:
+            if label in choices or any(a in choices for a in accept):
                 self.label_in_choices += 1
 
     @property
@@ -77,8 +84,10 @@ def evaluate(engine: Engine, items: Iterable[dict[str, object]]) -> Report:
         lang = str(item.get("lang", "?"))
         reply = engine.reply(Incoming(text=text))
         label_s = str(label) if label is not None else None
-        report.overall.add(label_s, reply.topic, reply.choices)
-        report.by_language[lang].add(label_s, reply.topic, reply.choices)
-        if reply.topic != label_s:
+        raw_accept = item.get("accept")
+        accept = tuple(str(a) for a in raw_accept) if isinstance(raw_accept, list) else ()
+        report.overall.add(label_s, reply.topic, reply.choices, accept)
+        report.by_language[lang].add(label_s, reply.topic, reply.choices, accept)
+        if reply.topic != label_s and reply.topic not in accept:
             report.failures.append((lang, text, label_s, reply.topic, reply.choices))
     return report

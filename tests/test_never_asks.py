@@ -122,10 +122,15 @@ def shown_strings(engine: Engine) -> Iterator[tuple[str, str]]:
     for cat in pack.menu:
         for lang, title in cat.title.items():
             yield f"menu.{cat.id}.{lang}", title
+        for source in topic.sources:
+            yield f"{topic.id}.source", source.title
     for key, contact in pack.contacts.items():
-        names = contact.name.values() if isinstance(contact.name, dict) else [contact.name]
-        for name in names:
-            yield f"contact.{key}", name
+        for part in ("name", "hours"):
+            value = getattr(contact, part)
+            for text in value.values() if isinstance(value, dict) else [value] if value else []:
+                yield f"contact.{key}.{part}", text
+    for lang, text in (pack.spec.footer or {}).items():
+        yield f"footer.{lang}", text
     catalogs, _ = load_catalogs(LOCALES, pack.languages, ui.ALL)
     for lang in pack.languages:
         for msgid in ui.ALL:
@@ -155,6 +160,22 @@ def test_rendered_replies_ask_nothing(engine: Engine) -> None:
             texts = [reply.text] + [b.label for row in reply.buttons for b in row]
             for text in texts:
                 assert not violations(text), (lang, incoming, violations(text))
+
+
+def test_every_rendered_answer_asks_nothing(engine: Engine) -> None:
+    """Each answer as sent: contacts expanded, footer, sources and buttons."""
+    from bot.engine import Incoming
+
+    pack = engine.brain.pack
+    for lang in pack.languages:
+        for topic_id in pack.topics:
+            reply = engine.reply(
+                Incoming(command="start", payload=f"{topic_id}_{lang}", chosen_language=lang)
+            )
+            assert reply.topic == topic_id, (topic_id, lang)
+            texts = [reply.text] + [b.label for row in reply.buttons for b in row]
+            for text in texts:
+                assert not violations(text), (topic_id, lang, violations(text))
 
 
 @pytest.mark.parametrize(
