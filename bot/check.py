@@ -14,17 +14,19 @@ from .pack.model import Pack
 def coverage_table(pack: Pack) -> str:
     """Topics x languages: A = answer, S = stale answer, e = examples only, . = nothing."""
     langs = list(pack.languages)
-    width = max(len(t) for t in pack.topics) if pack.topics else 10
+    rows = sorted(pack.topics.values(), key=lambda t: t.id)
+    rows += [pack.privacy] if pack.privacy else []  # the notice last, counted apart
+    width = max(len(t.id) for t in rows) if rows else 10
     lines = [" " * width + "  " + " ".join(f"{c:>3}" for c in langs)]
     totals = dict.fromkeys(langs, 0)
-    for tid in sorted(pack.topics):
-        topic = pack.topics[tid]
+    for topic in rows:
+        tid = topic.id
         cells = []
         for code in langs:
             block = topic.blocks.get(code)
             if block and block.answer and block.title:
                 mark = "S" if topic.is_stale(code) else "A"
-                totals[code] += 1
+                totals[code] += topic is not pack.privacy
             elif block and block.examples:
                 mark = "e"
             else:

@@ -27,7 +27,7 @@ from .replies import Reply, Writer
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "menu", "language", "help", "about")
+COMMANDS = ("start", "menu", "language", "help", "about", "privacy")
 # Signal names in conversation.yaml that drive behaviour.
 STATUS_SIGNAL = "status_disclosure"
 URGENT_SIGNAL = "urgent_now"
@@ -224,6 +224,8 @@ class _Turn:
             return self.writer.languages(lang)
         if name == "help":
             return self.writer.help(lang)
+        if name == "privacy" and self.pack.privacy is not None:
+            return self.writer.answer(self.pack.privacy, lang)
         if name == "about":
             if self.pack.about_topic:
                 return self.writer.answer(self.pack.topics[self.pack.about_topic], lang)
@@ -242,12 +244,9 @@ class _Turn:
         lang = self.base_language
         if action.language is not None and action.language in self.pack.languages:
             lang = action.language
-        if (
-            action.kind == "topic"
-            and action.target is not None
-            and action.target in self.pack.topics
-        ):
-            return self.writer.answer(self.pack.topics[action.target], lang, action.answer_language)
+        topic = self.pack.find(action.target) if action.target else None
+        if action.kind == "topic" and topic is not None:
+            return self.writer.answer(topic, lang, action.answer_language)
         if action.kind == "category" and action.target:
             return self.writer.category(action.target, lang)
         if action.kind == "menu":

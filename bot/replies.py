@@ -13,7 +13,7 @@ from .callbacks import Action, encode
 from .html import escape
 from .i18n import Catalogs
 from .languages import display_name
-from .pack.answers import answer_body
+from .pack.answers import answer_body, expand
 from .pack.model import Pack, Topic
 
 
@@ -91,11 +91,21 @@ class Writer:
         return Reply(text, language, self.menu_buttons(language), kind=kind, **extra)  # type: ignore[arg-type]
 
     def welcome(self, language: str) -> Reply:
+        """Tier one of the privacy notice: its first line, and a button to the rest."""
         lead = self.t(language, ui.WELCOME, city=self.pack.city)
-        privacy = self.t(language, ui.PRIVACY)
         choose = self.t(language, ui.CHOOSE_TOPIC)
-        text = f"{escape(lead)}\n\n<b>{escape(privacy)}</b>\n\n{escape(choose)}"
-        return Reply(text, language, self.menu_buttons(language), kind="welcome")
+        notice = self.pack.privacy
+        if notice is None:
+            privacy = f"<b>{escape(self.t(language, ui.PRIVACY))}</b>"
+            rows = self.menu_buttons(language)
+        else:
+            privacy = notice_line(self.pack, notice, language)
+            button = Button(
+                self.t(language, ui.PRIVACY_BUTTON), encode(Action("topic", notice.id, language))
+            )
+            rows = ((button,), *self.menu_buttons(language))
+        text = f"{escape(lead)}\n\n{privacy}\n\n{escape(choose)}"
+        return Reply(text, language, rows, kind="welcome")
 
     def category(self, category_id: str, language: str) -> Reply | None:
         cat = self.pack.category(category_id)
@@ -221,6 +231,14 @@ class Writer:
         names = ", ".join(display_name(c) for c in self.pack.languages)
         text = escape(self.t(language, ui.HELP, languages=names))
         return Reply(text, language, self.menu_buttons(language), kind="help")
+
+
+def notice_line(pack: Pack, notice: Topic, language: str) -> str:
+    """The notice's first paragraph, contacts expanded, in the resident's language
+    (or the default language while a translation is missing)."""
+    block = notice.blocks[notice.answer_language(language)]
+    first = (block.answer or "").strip().split("\n\n", 1)[0]
+    return expand(first, pack.contacts, language, pack.default_language)
 
 
 def _share_payload(topic_id: str, language: str) -> str:

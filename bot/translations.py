@@ -34,7 +34,7 @@ def stamp(content: Path, languages: list[str] | None, force: bool) -> int:
     if pack is None:
         return 1
     changed = 0
-    for topic in pack.topics.values():
+    for topic in pack.translatable():
         version = topic.source_version()
         updates: dict[str, str] = {}
         for code, block in topic.blocks.items():
@@ -45,7 +45,7 @@ def stamp(content: Path, languages: list[str] | None, force: bool) -> int:
             if block.translated_from is None or (force and block.translated_from != version):
                 updates[code] = version
         if updates:
-            path = content / "topics" / f"{topic.id}.yaml"
+            path = content / pack.relative_file(topic.id)
             edits = {code: {"translated_from": v} for code, v in updates.items()}
             text = path.read_text(encoding="utf-8")
             yamledit.replace_file(path, yamledit.edit_language_blocks(text, edits, pack.languages))

@@ -72,6 +72,8 @@ CMD_MENU = N_("Show the menu")
 CMD_LANGUAGE = N_("Change the language")
 CMD_HELP = N_("How to use this bot")
 CMD_ABOUT = N_("About this bot and your privacy")
+CMD_PRIVACY = N_("What is kept, and what Telegram can see")
+PRIVACY_BUTTON = N_("🔒 Privacy")
 
 ALL: tuple[str, ...] = tuple(
     value for name, value in sorted(globals().items()) if name.isupper() and isinstance(value, str)

@@ -123,12 +123,38 @@ languages:
 """
 
 
+MINI_PRIVACY = """\
+id: privacy
+sources:
+  - title: Example privacy policy
+    url: https://example.org/privacy
+    date: 2024-09-01
+    checked: 2026-11-01
+languages:
+  en:
+    title: Your privacy
+    reviewed: 2026-11-01
+    answer: |
+      <b>This bot keeps nothing you write.</b>
+
+      Telegram keeps your chats. Call {hotline} for advice.
+  es:
+    title: Su privacidad
+    reviewed: 2026-11-01
+    answer: |
+      <b>Este bot no guarda nada de lo que escribe.</b>
+
+      Telegram guarda sus chats. Llame a {hotline}.
+"""
+
+
 def write_pack(root: Path, files: dict[str, str] | None = None) -> Path:
     """A small valid pack; `files` replaces or adds files by relative path."""
     base = {
         "pack.yaml": MINI_PACK,
         "topics/schools.yaml": MINI_SCHOOLS,
         "topics/about.yaml": MINI_ABOUT,
+        "privacy.yaml": MINI_PRIVACY,
     }
     base.update(files or {})
     for rel, text in base.items():

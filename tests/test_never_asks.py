@@ -113,7 +113,7 @@ def _strip_urls(text: str) -> str:
 
 def shown_strings(engine: Engine) -> Iterator[tuple[str, str]]:
     pack = engine.brain.pack
-    for topic in pack.topics.values():
+    for topic in pack.translatable():
         for lang, block in topic.blocks.items():
             for field in ("title", "answer"):
                 value = getattr(block, field)
@@ -152,6 +152,7 @@ def test_rendered_replies_ask_nothing(engine: Engine) -> None:
         for incoming in (
             Incoming(command="start", chosen_language=lang),
             Incoming(command="help", chosen_language=lang),
+            Incoming(command="privacy", chosen_language=lang),
             Incoming(command="language", chosen_language=lang),
             Incoming(text="asdfgh qwerty", chosen_language=lang),
             Incoming(non_text=True, chosen_language=lang),

@@ -23,6 +23,8 @@ from ..normalize import normalize
 from . import provenance, yamlsource
 from .answers import CONTACT_PARTS, placeholders, render_answer_text
 from .model import (
+    NOTICE_FILE,
+    NOTICE_ID,
     ConversationFile,
     LanguageBlock,
     Pack,
@@ -159,17 +161,31 @@ def load_pack(root: Path | str, today: date | None = None) -> LoadResult:
             continue
         if topic.id != path.stem:
             report.add(doc, ("id",), f"id {topic.id!r} must match the file name {path.stem!r}")
+        if topic.id == NOTICE_ID:
+            report.add(doc, ("id",), f"{NOTICE_ID!r} is the privacy notice's id ({NOTICE_FILE})")
         topic_docs.append((doc, topic))
+
+    notice: tuple[yamlsource.Located, TopicFile] | None = None
+    if (root / NOTICE_FILE).is_file():
+        notice_doc = yamlsource.load(root / NOTICE_FILE)
+        notice_spec = _parse(notice_doc, TopicFile, report)
+        notice = (notice_doc, notice_spec) if notice_spec is not None else None
+    elif spec is not None:
+        _check_notice(spec, pack_doc, None, report, today)
 
     if spec is None:
         return LoadResult(None, sorted(report.problems))
 
     _check(spec, pack_doc, topic_docs, conversation, conv_doc, report, today, unparsed)
+    if notice is not None:
+        _check_notice(spec, pack_doc, notice, report, today)
     errors = [p for p in report.problems if p.severity == "error"]
     if errors:
         return LoadResult(None, sorted(report.problems))
     topics = {t.id: Topic(t, spec.default_language) for _, t in topic_docs}
-    return LoadResult(Pack(spec, topics, conversation, str(root)), sorted(report.problems))
+    privacy = Topic(notice[1], spec.default_language) if notice else None
+    pack = Pack(spec, topics, conversation, str(root), privacy)
+    return LoadResult(pack, sorted(report.problems))
 
 
 def _check(
@@ -311,27 +327,7 @@ def _check(
                 f"(want at least {MIN_EXAMPLES})",
                 "warning",
             )
-        if dblock and dblock.answer:
-            version = Topic(topic, default).source_version()
-            for code, block in topic.languages.items():
-                if code == default or not block.answer:
-                    continue
-                if block.translated_from is None:
-                    report.add(
-                        doc,
-                        ("languages", code),
-                        f"{code!r} translation does not record its source version "
-                        "(run `safecity-bot translations stamp`)",
-                        "warning",
-                    )
-                elif block.translated_from != version:
-                    report.add(
-                        doc,
-                        ("languages", code, "translated_from"),
-                        f"{code!r} translation is stale: made from source {block.translated_from}, "
-                        f"the {default!r} text is now {version}",
-                        "warning",
-                    )
+        _check_translations(spec, doc, topic, report)
 
     if conv_doc is not None:
         for section in ("intents", "signals"):
@@ -341,6 +337,80 @@ def _check(
                         report.add(
                             conv_doc, (section, name, code), f"unknown language code {code!r}"
                         )
+
+
+def _check_translations(
+    spec: PackFile, doc: yamlsource.Located, topic: TopicFile, report: _Report
+) -> None:
+    """Translations that record no source version, or an older one."""
+    default = spec.default_language
+    dblock = topic.languages.get(default)
+    if not dblock or not dblock.answer:
+        return
+    version = Topic(topic, default).source_version()
+    for code, block in topic.languages.items():
+        if code == default or not block.answer:
+            continue
+        if block.translated_from is None:
+            report.add(
+                doc,
+                ("languages", code),
+                f"{code!r} translation does not record its source version "
+                "(run `safecity-bot translations stamp`)",
+                "warning",
+            )
+        elif block.translated_from != version:
+            report.add(
+                doc,
+                ("languages", code, "translated_from"),
+                f"{code!r} translation is stale: made from source {block.translated_from}, "
+                f"the {default!r} text is now {version}",
+                "warning",
+            )
+
+
+def _check_notice(
+    spec: PackFile,
+    pack_doc: yamlsource.Located,
+    notice: tuple[yamlsource.Located, TopicFile] | None,
+    report: _Report,
+    today: date,
+) -> None:
+    """The privacy notice: present, complete in the default language, and fresh.
+
+    Unlike a topic, a notice past the review policy is an error: residents
+    decide what to type from it, and what Telegram keeps changes.
+    """
+    if notice is None:
+        report.add(
+            pack_doc,
+            (),
+            f"no privacy notice: add {NOTICE_FILE} (what the bot, its operator and "
+            "Telegram keep, in every language)",
+        )
+        return
+    doc, spec_notice = notice
+    if spec_notice.id != NOTICE_ID:
+        report.add(doc, ("id",), f"the privacy notice's id must be {NOTICE_ID!r}")
+    default = spec.default_language
+    if default not in spec_notice.languages or not spec_notice.languages[default].answer:
+        report.add(doc, ("languages",), f"no {default!r} privacy notice (the default language)")
+    for si, source in enumerate(spec_notice.sources):
+        _check_source(spec, doc, ("sources", si), source, report, today)
+    for code, block in spec_notice.languages.items():
+        if code not in spec.languages:
+            report.add(doc, ("languages", code), f"unknown language code {code!r}")
+            continue
+        _check_block(spec, doc, spec_notice, code, block, report, today, age_severity="error")
+        if block.answer and not _first_paragraph(block.answer):
+            report.add(doc, ("languages", code, "answer"), "the notice needs a first paragraph")
+    for code in set(spec.languages) - set(spec_notice.languages):
+        report.add(doc, ("languages",), f"no {code!r} privacy notice yet", "warning")
+    _check_translations(spec, doc, spec_notice, report)
+
+
+def _first_paragraph(answer: str) -> str:
+    return answer.strip().split("\n\n", 1)[0].strip()
 
 
 def _check_source(
@@ -366,6 +436,7 @@ def _check_block(
     block: LanguageBlock,
     report: _Report,
     today: date,
+    age_severity: Severity = "warning",
 ) -> None:
     key = ("languages", code)
     if block.answer:
@@ -426,5 +497,5 @@ def _check_block(
                 (*key, "reviewed"),
                 f"{code!r} last reviewed {block.reviewed} ({age} days ago; "
                 f"the policy allows {spec.review.max_age_days})",
-                "warning",
+                age_severity,
             )

@@ -110,6 +110,12 @@ class ConversationFile(_Frozen):
     signals: dict[str, dict[str, tuple[str, ...]]] = Field(default_factory=dict)
 
 
+NOTICE_ID = "privacy"
+# The privacy notice is written like a topic (title, answer, sources, review
+# date, translations) but is never matched or listed in the menu.
+NOTICE_FILE = "privacy.yaml"
+
+
 def source_version(title: str | None, answer: str | None) -> str:
     """A short, stable fingerprint of a source text, recorded by translations."""
     text = f"{(title or '').strip()}\n{(answer or '').strip()}"
@@ -172,6 +178,7 @@ class Pack:
         topics: Mapping[str, Topic],
         conversation: ConversationFile,
         root: str,
+        privacy: Topic | None = None,
     ):
         self.spec = spec
         self.root = root
@@ -184,6 +191,23 @@ class Pack:
         self.conversation = conversation
         self.about_topic = spec.about_topic if spec.about_topic in self.topics else None
         self.urgent_topics = tuple(t for t in self.topics.values() if t.urgent)
+        self.privacy = privacy
+
+    def translatable(self) -> tuple[Topic, ...]:
+        """Every text written like a topic: the topics, then the privacy notice."""
+        return (*self.topics.values(), *([self.privacy] if self.privacy else []))
+
+    def relative_file(self, topic_id: str) -> str:
+        """Where a topic (or the notice) is written, relative to the pack folder."""
+        if self.privacy is not None and topic_id == self.privacy.id:
+            return NOTICE_FILE
+        return f"topics/{topic_id}.yaml"
+
+    def find(self, topic_id: str) -> Topic | None:
+        """A topic, or the privacy notice: both can be opened by id."""
+        if self.privacy is not None and topic_id == self.privacy.id:
+            return self.privacy
+        return self.topics.get(topic_id)
 
     def category(self, category_id: str) -> Category | None:
         return next((c for c in self.menu if c.id == category_id), None)

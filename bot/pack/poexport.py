@@ -84,11 +84,13 @@ def build_catalog(pack: Pack, content: Path, language: str) -> Catalog:
             where = (f"{folder}/pack.yaml", pack_doc.line(("menu", index, "title", default)))
             comments, stale = [_CATEGORY_NOTE], False
         else:
-            topic = pack.topics[target.id]
+            topic = pack.find(target.id)
+            assert topic is not None  # targets() lists only what exists
+            relative = pack.relative_file(target.id)
             if target.id not in docs:
-                docs[target.id] = yamlsource.load(content / "topics" / f"{target.id}.yaml")
+                docs[target.id] = yamlsource.load(content / relative)
             line = docs[target.id].line(("languages", default, target.field))
-            where = (f"{folder}/topics/{target.id}.yaml", line)
+            where = (f"{folder}/{relative}", line)
             comments, stale = (
                 _topic_comments(topic, target, language),
                 topic.is_stale(language, unrecorded=True),

@@ -46,7 +46,8 @@ def parse_context(context: str | None) -> Target | None:
 def targets(pack: Pack) -> list[Target]:
     """Every translatable field, in the order the PO file lists them."""
     out: list[Target] = []
-    for tid in sorted(pack.topics):
+    ids = sorted(pack.topics) + ([pack.privacy.id] if pack.privacy else [])
+    for tid in ids:
         out += [Target("topic", tid, "title"), Target("topic", tid, "answer")]
     out += [Target("category", c.id, "title") for c in pack.menu]
     return out
@@ -55,7 +56,7 @@ def targets(pack: Pack) -> list[Target]:
 def exists(pack: Pack, target: Target) -> bool:
     if target.kind == "category":
         return pack.category(target.id) is not None
-    return target.id in pack.topics
+    return pack.find(target.id) is not None
 
 
 def stored_text(pack: Pack, target: Target, language: str) -> str | None:
@@ -63,7 +64,7 @@ def stored_text(pack: Pack, target: Target, language: str) -> str | None:
     if target.kind == "category":
         category = pack.category(target.id)
         return category.title.get(language) if category else None
-    topic = pack.topics.get(target.id)
+    topic = pack.find(target.id)
     block = topic.blocks.get(language) if topic else None
     if block is None:
         return None

@@ -162,7 +162,9 @@ def _check_lengths(
         if e.target.kind == "topic":
             by_topic[e.target.id][e.target.field] = e
     for tid, fields in by_topic.items():
-        topic = pack.topics[tid]
+        topic = pack.find(tid)
+        if topic is None:
+            continue
         old = topic.blocks.get(language)
         title = fields["title"].text if "title" in fields else (old.title if old else None)
         answer = fields["answer"].text if "answer" in fields else (old.answer if old else None)
@@ -203,7 +205,9 @@ def _plan(
             if e.target.field == "answer":
                 topics[e.target.id]["reviewed"] = today
     for tid, fields in confirmed.items():
-        topic = pack.topics[tid]
+        topic = pack.find(tid)
+        if topic is None:
+            continue
         block = topic.blocks.get(language)
         # translated_from covers title and answer together: it moves only when
         # both were confirmed here, so a half still marked fuzzy stays stale.
@@ -247,7 +251,7 @@ def import_po(
     topics, categories = _plan(pack, language, entries, today, result)
     changes: list[tuple[Path, str]] = []
     for tid, fields in topics.items():
-        path = content / "topics" / f"{tid}.yaml"
+        path = content / pack.relative_file(tid)
         text = path.read_text(encoding="utf-8")
         edited = yamledit.edit_language_blocks(text, {language: fields}, pack.languages)
         changes.append((path, edited))

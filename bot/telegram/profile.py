@@ -25,6 +25,7 @@ _COMMAND_TEXT = {
     "language": ui.CMD_LANGUAGE,
     "help": ui.CMD_HELP,
     "about": ui.CMD_ABOUT,
+    "privacy": ui.CMD_PRIVACY,
 }
 
 Profile = tuple[tuple[tuple[str, str], ...], str, str]  # commands, description, short
