@@ -106,7 +106,7 @@ def test_profile_is_set_in_every_language(
         assert {c.params.get("language_code") for c in calls} == {None, *languages}
     commands = fake.calls_of("setMyCommands")
     names = {tuple(c["command"] for c in call.params["commands"]) for call in commands}
-    assert names == {("start", "menu", "language", "help", "about")}
+    assert names == {("start", "menu", "language", "help", "about", "privacy")}
     by_lang = {
         c.params.get("language_code"): c.params["description"]
         for c in fake.calls_of("setMyDescription")
@@ -122,6 +122,25 @@ def test_start_shows_welcome_and_menu(bot: BotProcess, fake: FakeTelegram) -> No
     assert call.params["parse_mode"] == "HTML"
     assert buttons and all("callback_data" in b for b in buttons)
     assert any(b["callback_data"].startswith("c:") for b in buttons)
+
+
+def test_privacy_notice_from_welcome_button_command_and_deep_link(
+    bot: BotProcess, fake: FakeTelegram, content: tuple[Path, Path], languages: list[str]
+) -> None:
+    notice = yaml.safe_load((content[0] / "privacy.yaml").read_text(encoding="utf-8"))
+    for i, lang in enumerate(languages):
+        chat = BASE + 900 + i
+        title = notice["languages"][lang]["title"]
+        welcome = say(fake, chat, "/start", language=lang)
+        first_line = notice["languages"][lang]["answer"].strip().split("\n\n")[0]
+        assert re.sub(r"<[^>]+>", "", first_line) in welcome.params["text"], lang
+        button = keyboard(welcome)[0]
+        mark = fake.mark()
+        fake.press(chat, welcome.result["message_id"], button["callback_data"])
+        assert title in reply_to(fake, chat, mark)[0].params["text"], lang
+        assert title in say(fake, chat, "/privacy", language=lang).params["text"]
+        assert title in say(fake, chat, f"/start privacy_{lang}").params["text"]
+    no_failed_calls(fake)
 
 
 def test_deep_link_opens_the_answer_in_that_language(
