@@ -487,6 +487,10 @@ def _check_block(
                 )
     if block.title and ("<" in block.title or "&" in block.title):
         report.add(doc, (*key, "title"), "titles are plain text: no HTML or entities")
+    if block.title and placeholders(block.title):
+        report.add(
+            doc, (*key, "title"), "titles are plain text: {contact} placeholders only in answers"
+        )
     if block.reviewed is not None:
         if block.reviewed > today:
             report.add(doc, (*key, "reviewed"), f"review date {block.reviewed} is in the future")
