@@ -13,7 +13,7 @@ from .callbacks import Action, encode
 from .html import escape
 from .i18n import Catalogs
 from .languages import display_name
-from .pack.answers import answer_body, expand
+from .pack.answers import answer_body, contact_html, expand
 from .pack.model import Pack, Topic
 
 
@@ -86,9 +86,22 @@ class Writer:
     def menu(
         self, language: str, lead: str | None = None, kind: str = "menu", **extra: object
     ) -> Reply:
-        text = escape(lead) + "\n\n" if lead else ""
-        text += escape(self.t(language, ui.CHOOSE_TOPIC))
+        parts = [escape(lead)] if lead else []
+        if kind in _NAMES_FREE_HELP:
+            parts.append(self.free_help_line(language))
+        if kind not in _INVITES_ALREADY:
+            parts.append(escape(self.t(language, ui.CHOOSE_TOPIC)))
+        text = "\n\n".join(p for p in parts if p)
         return Reply(text, language, self.menu_buttons(language), kind=kind, **extra)  # type: ignore[arg-type]
+
+    def free_help_line(self, language: str) -> str:
+        """Where free legal help is, so that no decline is a dead end."""
+        key = self.pack.spec.help_contact
+        contact = self.pack.contacts.get(key) if key else None
+        if contact is None:
+            return ""
+        shown = contact_html(contact, language, self.pack.default_language)
+        return escape(self.t(language, ui.FREE_HELP, contact="\0")).replace("\0", shown)
 
     def welcome(self, language: str) -> Reply:
         """Tier one of the privacy notice: its first line, and a button to the rest."""
@@ -231,6 +244,13 @@ class Writer:
         names = ", ".join(display_name(c) for c in self.pack.languages)
         text = escape(self.t(language, ui.HELP, languages=names))
         return Reply(text, language, self.menu_buttons(language), kind="help")
+
+
+# Replies whose lead already invites the resident to choose or rephrase: the
+# menu's own "Choose a topic" line would say it twice.
+_INVITES_ALREADY = frozenset({"greeting", "thanks", "decline", "empty", "not_text"})
+# Replies that answer nothing: they name where free legal help is.
+_NAMES_FREE_HELP = frozenset({"decline", "error"})
 
 
 def notice_line(pack: Pack, notice: Topic, language: str) -> str:

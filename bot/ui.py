@@ -30,6 +30,8 @@ DECLINE = N_(
     "I am not sure I understood, and I only give answers that people have checked. "
     "Choose a topic from the menu, or write your question in other words."
 )
+# {contact} is the pack's help_contact: name, phone and link.
+FREE_HELP = N_("Free, confidential legal help: {contact}")
 DID_YOU_MEAN = N_("I found more than one possible answer. Choose the one that fits:")
 NONE_OF_THESE = N_("None of these: menu")
 SOURCES = N_("Sources:")

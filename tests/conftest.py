@@ -75,6 +75,7 @@ contacts:
     url: https://example.org/hotline
     source: {title: Example hotline page, url: https://example.org/hotline, checked: 2026-11-01}
 trusted_sources: [example.org]
+help_contact: hotline
 menu:
   - id: main
     title: {en: Main, es: Principal}

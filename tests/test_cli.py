@@ -54,6 +54,18 @@ def test_chat_with_piped_stdin_and_numbered_buttons() -> None:
     assert "Escuela" in out.stdout or "Lugares" in out.stdout
 
 
+def test_chat_privacy_notice_from_the_welcome_button_and_command() -> None:
+    import yaml
+
+    notice = yaml.safe_load((ROOT / "content" / "privacy.yaml").read_text(encoding="utf-8"))
+    for lang in ("es", "ar", "zh"):
+        title = notice["languages"][lang]["title"]
+        # The chat opens with the welcome; its button [1] is the Privacy button.
+        out = run("chat", "--lang", lang, stdin="1\n/privacy\n")
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.count(title) >= 2, (lang, out.stdout[:500])
+
+
 def test_default_command_without_token_opens_the_chat() -> None:
     out = run(stdin="hello\n")
     assert out.returncode == 0, out.stderr

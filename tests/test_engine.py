@@ -313,3 +313,27 @@ def test_an_engine_failure_is_logged_without_the_message(
     assert reply.kind == "error" and reply.buttons
     assert "ValueError" in caplog.text
     assert "papeles" not in caplog.text
+
+
+def test_a_decline_names_free_legal_help_in_every_language(say: Say, engine: Engine) -> None:
+    pack = engine.brain.pack
+    assert pack.spec.help_contact is not None
+    phone = pack.contacts[pack.spec.help_contact].phone
+    assert phone
+    for lang in pack.languages:
+        reply = say("qwzx vbnm plkj", lang=lang)
+        assert reply.kind == "decline" and phone in reply.text, (lang, reply.text)
+        assert reply.buttons  # and the menu
+
+
+def test_greetings_and_declines_say_each_thing_once(say: Say, engine: Engine) -> None:
+    from bot import ui
+
+    for lang in engine.brain.pack.languages:
+        choose = engine.brain.catalogs.text(lang, ui.CHOOSE_TOPIC)
+        for text in ("hello", "qwzx vbnm plkj"):
+            reply = say(text, lang=lang)
+            paragraphs = reply.text.split("\n\n")
+            assert len(paragraphs) == len(set(paragraphs)), (lang, reply.text)
+            assert reply.text.count(choose) <= 1
+    assert say("안녕하세요").kind == "greeting"

@@ -2,8 +2,10 @@
 
 Every string the bot can show (answers, titles, category names, contact names,
 interface strings, in every language) is scanned. Two independent checks:
-no string contains a question mark of any script, and no string contains a
-request for a personal detail in any pack language.
+no string contains a question mark of any script outside quoted speech (a
+sentence a resident is told to say to an officer, "Am I free to go?", with its
+translation in brackets), and no string anywhere contains a request for a
+personal detail in any pack language.
 """
 
 from __future__ import annotations
@@ -98,12 +100,24 @@ COMPILED = {lang: [re.compile(p, re.IGNORECASE) for p in pats] for lang, pats in
 
 
 def violations(text: str) -> list[str]:
-    found = [f"question mark in {text[:80]!r}"] if QUESTION_MARKS.search(_strip_urls(text)) else []
+    shown = _strip_quoted_speech(_strip_urls(text))
+    found = [f"question mark in {text[:80]!r}"] if QUESTION_MARKS.search(shown) else []
     for lang, patterns in COMPILED.items():
         for pattern in patterns:
             if pattern.search(text):
                 found.append(f"{lang} request {pattern.pattern!r} in {text[:80]!r}")
     return found
+
+
+# A short quoted sentence in Latin letters (what to say, in English), and the
+# translation in brackets or quotes right after it.
+_QUOTED_SPEECH = re.compile(
+    r'["“]\u2068?[A-Za-z][^"”\n]{0,60}\u2069?["”]\s*(?:[(（«“„「][^)）»”“」\n]{0,60}[)）»”“」])?'
+)
+
+
+def _strip_quoted_speech(text: str) -> str:
+    return _QUOTED_SPEECH.sub("", text)
 
 
 def _strip_urls(text: str) -> str:
@@ -199,3 +213,11 @@ def test_every_rendered_answer_asks_nothing(engine: Engine) -> None:
 )
 def test_the_scanner_catches_questions(bad: str) -> None:
     assert violations(bad)
+
+
+def test_quoted_speech_is_not_a_question_to_the_resident() -> None:
+    assert not violations('Ask: "Am I free to go?" If yes, walk away calmly.')
+    assert not violations('Pregunte: "Am I free to go?" («¿Me puedo ir?»). Si le dicen que sí')
+    assert not violations('用英语问："Am I free to go?"（我可以走了吗？）如果说可以')
+    assert violations('Ask: "Am I free to go?" Are you undocumented?')
+    assert violations("Were you born here?")

@@ -252,6 +252,15 @@ def _check(
             _check_source(
                 spec, pack_doc, ("contacts", key, "source"), contact.source, report, today
             )
+    if spec.help_contact is not None and spec.help_contact not in spec.contacts:
+        report.add(pack_doc, ("help_contact",), f"unknown contact {spec.help_contact!r}")
+    elif spec.help_contact is None:
+        report.add(
+            pack_doc,
+            (),
+            "no help_contact: a decline cannot say where free legal help is",
+            "warning",
+        )
     if spec.footer is not None:
         for code in spec.footer:
             if code not in languages:

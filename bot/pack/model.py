@@ -72,6 +72,8 @@ class PackFile(_Frozen):
     contacts: dict[str, Contact] = Field(default_factory=dict)
     menu: tuple[Category, ...]
     about_topic: str | None = None
+    # The contact every decline names, so that no reply is a dead end.
+    help_contact: str | None = None
     # Hosts (and their subdomains) whose pages may be shown as sources.
     trusted_sources: tuple[str, ...] = ()
     # One line closing every answer, e.g. "general information, not legal advice".
