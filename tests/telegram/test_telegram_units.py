@@ -124,7 +124,19 @@ def test_flood_guard_one_slow_down_then_drop_then_recovers() -> None:
     assert guard.check(7) is Verdict.ANSWER
     for chat in range(100):
         guard.check(chat)
-    assert len(guard._buckets) <= 10
+    assert len(guard) <= 10
+
+
+def test_flood_guard_keeps_no_chat_ids_and_forgets_calm_chats() -> None:
+    now = [0.0]
+    guard = FloodGuard(burst=3, rate=1.0, clock=lambda: now[0])
+    for chat in (123456789, 987654321):
+        guard.check(chat)
+    assert len(guard) == 2
+    assert all(isinstance(k, bytes) and b"123456789" not in k for k in guard._buckets)
+    now[0] = 3.5  # both buckets are full again: the same as never heard from
+    assert guard.check(555) is Verdict.ANSWER
+    assert len(guard) == 1
 
 
 # -- rendering ---------------------------------------------------------------------
