@@ -1,7 +1,7 @@
 # safecity-bot: the Telegram help bot, with its content pack and catalogs inside.
 #
 #   docker build -t safecity-bot .
-#   docker run --rm -e TELEGRAM_BOT_TOKEN=... safecity-bot                  # polling
+#   docker run --rm --stop-timeout 10 -e TELEGRAM_BOT_TOKEN=... safecity-bot   # polling
 #   docker run --rm -e TELEGRAM_BOT_TOKEN=... -e WEBHOOK_URL=https://bot.example.org/tg \
 #     -e WEBHOOK_LISTEN=0.0.0.0 -e WEBHOOK_PORT=8080 -e WEBHOOK_SECRET=... -p 8080:8080 safecity-bot
 #
@@ -49,6 +49,9 @@ EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["safecity-bot", "health"]
 
-# Exec form: the bot is PID 1 and gets SIGTERM itself, answers the updates it
-# already has, and exits 0.
+# Exec form: the bot is PID 1 and gets SIGTERM itself. It stops taking updates,
+# answers what it can within SHUTDOWN_GRACE (8 s, under `docker stop`'s default
+# 10 s before SIGKILL), leaves the rest unconfirmed for Telegram to send again
+# to the next container, and exits 0. Keep --stop-timeout above SHUTDOWN_GRACE.
+STOPSIGNAL SIGTERM
 CMD ["safecity-bot", "run"]

@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from .normalize import normalize
+from .normalize import normalize, pack_normalize
 
 log = logging.getLogger(__name__)
 
@@ -473,7 +473,7 @@ class Matcher:
         self.settings = settings or Settings()
         unique: dict[tuple[str, str], Phrase] = {}
         for p in phrases:
-            text = normalize(p.text)
+            text = pack_normalize(p.text)
             if text:
                 unique.setdefault((text, p.label), Phrase(p.label, p.language, text))
         ordered = sorted(unique.values(), key=lambda p: p.label)
@@ -688,7 +688,7 @@ class _PhraseIndex:
         self._by_word: dict[str, list[tuple[str, str]]] = {}
         self._by_char: dict[str, list[tuple[str, str]]] = {}
         for name, phrases in named.items():
-            for phrase in {normalize(p) for p in phrases} - {""}:
+            for phrase in {pack_normalize(p) for p in phrases} - {""}:
                 if _UNSPACED.search(phrase):
                     self._by_char.setdefault(phrase[0], []).append((f"{phrase}", name))
                 else:
@@ -713,7 +713,7 @@ class _Phrases:
     """Phrases set aside before matching (a volunteered status is not the question)."""
 
     def __init__(self, phrases: Iterable[str]):
-        normalized = {normalize(p) for p in phrases} - {""}
+        normalized = {pack_normalize(p) for p in phrases} - {""}
         # Longest first, so "i have no papers" goes before "no papers".
         self.phrases = sorted(normalized, key=len, reverse=True)
         self._rank = {p: i for i, p in enumerate(self.phrases)}

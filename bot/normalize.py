@@ -90,7 +90,6 @@ def clean(text: str) -> str:
     return _INVISIBLE.sub(" ", text[: MAX_CHARS * 4])
 
 
-@lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
     """The matching form of a message: folded, spaced and trimmed."""
     text = unicodedata.normalize("NFKC", clean(text)[:MAX_CHARS]).casefold()
@@ -105,3 +104,9 @@ def normalize(text: str) -> str:
         text = _SCRIPT_EDGE.sub(" ", text)
         text = _HANGUL_GAP.sub("", text)
     return " ".join(text.split())
+
+
+# The pack's own phrasings are normalised several times while the pack is
+# loaded and indexed, so those calls share a cache. Residents' messages never
+# go through it: no text of theirs stays in memory once the reply is out.
+pack_normalize = lru_cache(maxsize=65536)(normalize)

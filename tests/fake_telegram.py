@@ -11,7 +11,12 @@ It runs its aiohttp server in a thread of its own, so tests stay plain
 synchronous functions: push updates with `message`, `command`, `press`,
 `inline`, `sticker`, `contact` (or build them and `push_many` at once); wait
 for the bot's calls with `wait_for` (answered) or `wait_arrived` (in flight);
-inject faults with `fail_next` (429 with retry_after, 5xx) and `slow_next`.
+inject faults with `fail_next` (429 with retry_after, 5xx) and `slow_next`,
+and the faults real networks produce: `outage` (every call fails for a while),
+`late_next` (done, but answered late: a client that gives up and sends again
+makes a duplicate), `drop_next` (the connection closes with no answer and
+nothing done), `cut_next_updates` (a getUpdates body cut short), `slow_chat`
+(every send to one chat is slow) and `chaos` (random faults at given rates).
 getUpdates long-polls (offset, timeout, limit, allowed_updates) as Telegram's
 does. Every call is recorded (method, params, status, result).
 """
@@ -23,6 +28,7 @@ import contextlib
 import itertools
 import json
 import os
+import random
 import re
 import threading
 import time
@@ -119,6 +125,12 @@ class FakeTelegram:
         self._chats: dict[int, _Chat] = {}
         self._open_queries: set[str] = set()  # callback queries not yet answered
         self._faults: list[Fault] = []
+        self._outages: list[tuple[float, float, frozenset[str], int]] = []  # start, end, methods
+        self._late: list[tuple[float, frozenset[str]]] = []
+        self._drops: list[frozenset[str]] = []
+        self._cut_updates = 0
+        self._slow_chats: dict[int, float] = {}
+        self._chaos: tuple[dict[str, float], frozenset[str], random.Random] | None = None
         self.webhook: dict[str, Any] = {}
         self.user_texts: list[str] = []  # everything residents "typed": for log checks
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -212,6 +224,80 @@ class FakeTelegram:
         chosen = frozenset(methods) if methods is not None else None
         with self._state_lock:
             self._faults.extend(Fault(200, None, chosen, seconds) for _ in range(count))
+
+    def outage(
+        self, seconds: float, status: int = 502, methods: Iterable[str] = ("sendMessage",)
+    ) -> None:
+        """Every call of `methods` fails with `status` for the next `seconds`."""
+        now = time.monotonic()
+        with self._state_lock:
+            self._outages.append((now, now + seconds, frozenset(methods), status))
+
+    def late_next(
+        self, count: int, seconds: float, methods: Iterable[str] = ("sendMessage",)
+    ) -> None:
+        """Do the next `count` calls at once but answer them only after `seconds`."""
+        with self._state_lock:
+            self._late.extend((seconds, frozenset(methods)) for _ in range(count))
+
+    def drop_next(self, count: int, methods: Iterable[str] = ("sendMessage",)) -> None:
+        """Close the connection of the next `count` calls without doing or answering them."""
+        with self._state_lock:
+            self._drops.extend(frozenset(methods) for _ in range(count))
+
+    def cut_next_updates(self, count: int) -> None:
+        """Cut the body of the next `count` non-empty getUpdates answers short."""
+        with self._state_lock:
+            self._cut_updates += count
+
+    def slow_chat(self, chat_id: int, seconds: float) -> None:
+        """Every send to this chat takes `seconds` before it is done (0: back to normal)."""
+        with self._state_lock:
+            if seconds:
+                self._slow_chats[chat_id] = seconds
+            else:
+                self._slow_chats.pop(chat_id, None)
+
+    def chaos(
+        self,
+        rates: dict[str, float] | None,
+        methods: Iterable[str] = ("sendMessage",),
+        seed: int = 7,
+    ) -> None:
+        """Random faults: rates of "429", "502", "drop" and "late" (3 s), or None to stop."""
+        with self._state_lock:
+            self._chaos = (rates, frozenset(methods), random.Random(seed)) if rates else None
+
+    def _network_fault(self, method: str, params: dict[str, Any]) -> str | None:
+        """Which network-level fault this call meets: drop, late, 429, 5xx, or None."""
+        now = time.monotonic()
+        with self._state_lock:
+            for start, end, methods, status in self._outages:
+                if start <= now < end and method in methods:
+                    return str(status)
+            for i, methods in enumerate(self._drops):
+                if method in methods:
+                    del self._drops[i]
+                    return "drop"
+            if any(method in methods for _, methods in self._late):
+                return "late"
+            if self._chaos is not None:
+                rates, methods, rng = self._chaos
+                if method in methods:
+                    roll = rng.random()
+                    for kind in ("429", "502", "drop", "late"):
+                        roll -= rates.get(kind, 0.0)
+                        if roll < 0:
+                            return kind if kind != "late" else "chaos-late"
+        return None
+
+    def _take_late(self, method: str) -> float:
+        with self._state_lock:
+            for i, (seconds, methods) in enumerate(self._late):
+                if method in methods:
+                    del self._late[i]
+                    return seconds
+        return 0.0
 
     def _take_fault(self, method: str) -> Fault | None:
         with self._state_lock:
@@ -452,11 +538,32 @@ class FakeTelegram:
                 Call(method, params, 0, time.monotonic(), seq=len(self.arrivals) + 1)
             )
             self._cond.notify_all()
+        network = self._network_fault(method, params)
+        if network == "drop":
+            # The connection closes before anything is done: the client sees
+            # no answer, and nothing was sent.
+            if request.transport is not None:
+                request.transport.close()
+            raise asyncio.CancelledError
+        late = (
+            self._take_late(method)
+            if network == "late"
+            else 3.0
+            if network == "chaos-late"
+            else 0.0
+        )
         fault = self._take_fault(method)
+        if network in ("429", "502", "500", "503", "504") and fault is None:
+            status_code = int(network)
+            fault = Fault(status_code, 1 if status_code == 429 else None, None)
         status, body, result = 200, None, None
         if fault is not None and fault.delay:
             await asyncio.sleep(fault.delay)
             fault = None
+        chat = params.get("chat_id")
+        slow = self._slow_chats.get(int(chat)) if method == "sendMessage" and chat else None
+        if slow:
+            await asyncio.sleep(slow)
         if fault is not None:
             status = fault.status
             body = {"ok": False, "error_code": fault.status}
@@ -478,6 +585,15 @@ class FakeTelegram:
                 if exc.parameters:
                     body["parameters"] = exc.parameters
         self._record(Call(method, params, status, time.monotonic(), result))
+        if late:
+            await asyncio.sleep(late)  # done and recorded; only the answer is late
+        if method == "getUpdates" and result:
+            with self._state_lock:
+                cut = self._cut_updates > 0
+                self._cut_updates -= cut
+            if cut:
+                text = json.dumps(body)
+                return web.Response(text=text[: len(text) // 2], content_type="application/json")
         return web.json_response(body, status=status)
 
     def _record(self, call: Call) -> None:

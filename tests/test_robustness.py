@@ -88,3 +88,26 @@ def test_buttons_and_commands_with_garbage(engine: Engine) -> None:
     for payload in ["x" * 300, "c_", "_es", "ice-at-schools_", "ice-at-schools_zz", "🙂"]:
         reply = engine.reply(Incoming(command="start", payload=payload))
         assert reply.text
+
+
+def test_no_message_text_stays_in_memory_after_the_reply(engine: Engine) -> None:
+    """Caches hold the pack's own strings only, never a resident's words."""
+    import gc
+
+    from bot.normalize import pack_normalize
+
+    before = pack_normalize.cache_info().currsize
+    marker = "zanzi" + "barquux"  # built, so the source file itself does not hold it
+    for i in range(50):
+        engine.reply(Incoming(text=f"{marker}{i} can ice come to my kids school"))
+    assert pack_normalize.cache_info().currsize == before
+    gc.collect()
+    holders = [
+        type(o).__name__
+        for o in gc.get_objects()
+        if isinstance(o, dict | list | tuple | set)
+        and any(
+            isinstance(v, str) and marker in v for v in (o.values() if isinstance(o, dict) else o)
+        )
+    ]
+    assert holders == [], holders[:5]

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from .. import html
 from ..bidi import unisolated_runs
 from ..languages import is_rtl
-from ..normalize import normalize
+from ..normalize import pack_normalize
 from . import provenance, yamlsource
 from .answers import CONTACT_PARTS, placeholders, render_answer_text
 from .model import (
@@ -292,7 +292,7 @@ def _check(
                 continue
             _check_block(spec, doc, topic, code, block, report, today)
             for ei, example in enumerate(block.examples):
-                key = normalize(example)
+                key = pack_normalize(example)
                 if not key:
                     report.add(doc, ("languages", code, "examples", ei), "empty example question")
                     continue

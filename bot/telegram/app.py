@@ -2,8 +2,10 @@
 
 The lifecycle is ours rather than PTB's `run_polling`/`run_webhook`, so that
 polling and webhook mode share one shutdown path: on SIGTERM or SIGINT we stop
-taking new updates, answer every update already received, and exit 0. SIGHUP
-reloads the content.
+taking new updates, answer what fits in SHUTDOWN_GRACE seconds, confirm to
+Telegram only what was answered (the rest is sent again to the next process),
+and exit 0. SIGHUP reloads the content. Updates are confirmed only once
+answered (see ledger.py): at least once, in order within a chat.
 """
 
 from __future__ import annotations
@@ -11,13 +13,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import datetime as dtm
 import logging
 import signal
 import sys
 from typing import Any
 
-from telegram import LinkPreviewOptions
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder, Defaults
@@ -28,7 +29,9 @@ from . import config, logs
 from .delivery import PerChatOrder, RetryingRateLimiter
 from .flood import FloodGuard
 from .handlers import ALLOWED_UPDATES, Shell
+from .ledger import Ledger
 from .memory import LanguageMemory
+from .polling import Poller
 from .profile import ProfilePublisher
 from .reload import ContentWatcher, Snapshot, log_report, snapshot
 from .webhook import WebhookServer
@@ -36,10 +39,19 @@ from .webhook import WebhookServer
 log = logging.getLogger("bot.telegram")
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
-POLL_TIMEOUT = dtm.timedelta(seconds=25)  # long polling: one request per 25 s when idle
+POLL_TIMEOUT = 25  # seconds of long polling: one request per 25 s when idle
+# Telegram answers a send in well under a second; a slow answer is still an
+# answer, and giving up on it early is what made resend duplicates.
+SEND_TIMEOUT = 30.0
 
 
-def build_application(settings: config.Settings, shell: Shell) -> AnyApplication:
+def build_application(
+    settings: config.Settings, shell: Shell, ledger: Ledger | None = None
+) -> AnyApplication:
+    def done(update: object) -> None:
+        if ledger is not None and isinstance(update, Update):
+            ledger.finish(update.update_id)
+
     builder = (
         ApplicationBuilder()
         .token(settings.token)
@@ -52,13 +64,15 @@ def build_application(settings: config.Settings, shell: Shell) -> AnyApplication
             )
         )
         .rate_limiter(RetryingRateLimiter(overall_max_rate=settings.rate_limit or 1e9))
-        .concurrent_updates(PerChatOrder(settings.concurrent_updates))
+        .concurrent_updates(PerChatOrder(settings.concurrent_updates, on_done=done))
         # One connection per update in flight, plus room for profile and reload calls.
         .connection_pool_size(settings.concurrent_updates + 4)
         .pool_timeout(10.0)  # wait for a free connection rather than fail the reply
+        .read_timeout(SEND_TIMEOUT)
+        .write_timeout(SEND_TIMEOUT)
+        # Our own poller (polling.py) or webhook server feeds the update queue.
+        .updater(None)
     )
-    if settings.webhook is not None:
-        builder = builder.updater(None)  # our own server feeds the update queue
     application: AnyApplication = builder.build()
     shell.register(application)
     return application
@@ -71,7 +85,8 @@ class Runner:
         self.settings = settings
         flood = FloodGuard(burst=settings.flood_burst, rate=settings.flood_rate)
         self.shell = Shell(engine, LanguageMemory(), flood)
-        self.application = build_application(settings, self.shell)
+        self.ledger = Ledger()
+        self.application = build_application(settings, self.shell, self.ledger)
         self.publisher = ProfilePublisher(engine)
         self.watcher = ContentWatcher(
             engine, settings.reload_interval, self._after_reload, seen=seen
@@ -95,20 +110,25 @@ class Runner:
         if not await self._initialize():
             return self.exit_code
         server: WebhookServer | None = None
+        poller: Poller | None = None
         app = self.application
         try:
             await app.start()
             if self.settings.webhook is not None:
-                server = WebhookServer(app, self.settings.webhook)
+                server = WebhookServer(app, self.settings.webhook, self.ledger)
                 await self._set_webhook()
                 server.start()
             else:
-                assert app.updater is not None
-                await app.updater.start_polling(
-                    timeout=POLL_TIMEOUT,
-                    allowed_updates=ALLOWED_UPDATES,
-                    error_callback=self._polling_error,
+                await app.bot.delete_webhook()  # getUpdates fails while one is set
+                poller = Poller(
+                    app.bot,
+                    app.update_queue,
+                    self.ledger,
+                    POLL_TIMEOUT,
+                    ALLOWED_UPDATES,
+                    self._request_stop,
                 )
+                poller.start()
             mode = "webhook" if server else "polling"
             log.info("running (%s) as @%s", mode, app.bot.username)
             self.watcher.start()
@@ -121,15 +141,7 @@ class Runner:
             log.error("could not start: %s %s", type(exc).__name__, exc)
             self.exit_code = 1
         finally:
-            log.info("stopping: answering the updates already received")
-            await self.watcher.stop()
-            if server is not None:
-                await server.stop()
-            if app.updater is not None and app.updater.running:
-                await app.updater.stop()
-            if app.running:
-                await app.stop()
-            await app.shutdown()
+            await self._shut_down(server, poller)
             answered = sum(v for k, v in self.shell.counts.items() if k != "error")
             log.info(
                 "stopped: %d replies, %d inline answers, %d errors, "
@@ -141,6 +153,33 @@ class Runner:
                 self.watcher.reloads,
             )
         return self.exit_code
+
+    async def _shut_down(self, server: WebhookServer | None, poller: Poller | None) -> None:
+        """Stop taking updates, answer what fits in the grace time, confirm only that."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.settings.shutdown_grace
+        log.info("stopping: answering the %d updates in flight", len(self.ledger))
+        if server is not None:
+            server.refuse_new()  # 503: Telegram sends them to the next process
+        if poller is not None:
+            await poller.stop()
+        drained = await self.ledger.drain(max(0.0, deadline - loop.time()))
+        if poller is not None:
+            await poller.confirm()
+        await self.watcher.stop()
+        if server is not None:
+            await server.stop()
+        app = self.application
+        if not drained:
+            # Unconfirmed: Telegram sends these again to the next process.
+            log.warning(
+                "stopped with %d updates unanswered; Telegram will send them again",
+                len(self.ledger),
+            )
+            return
+        if app.running:
+            await app.stop()
+        await app.shutdown()
 
     async def _initialize(self) -> bool:
         """getMe until it works (the API may be briefly unreachable at boot).
@@ -185,13 +224,6 @@ class Runner:
             allowed_updates=ALLOWED_UPDATES,
             max_connections=40,
         )
-
-    def _polling_error(self, exc: TelegramError) -> None:
-        if isinstance(exc, InvalidToken):
-            log.error("the Bot API rejected the token while polling")
-            self._request_stop(2)
-            return
-        log.warning("polling failed (%s: %s); retrying with backoff", type(exc).__name__, exc)
 
 
 def _exit_now(signum: int, frame: object) -> None:

@@ -55,6 +55,9 @@ class Settings:
     # order). Telegram's ~30 messages/s at 100-200 ms a round trip need 3-6;
     # more only costs CPU: httpcore scans every pooled connection per request.
     concurrent_updates: int = 8
+    # Seconds a stop (SIGTERM) may take: under Docker's default 10 s kill. What
+    # is not answered by then is left unconfirmed for Telegram to send again.
+    shutdown_grace: float = 8.0
 
     def __repr__(self) -> str:  # keep the token out of any accidental repr
         mode = "webhook" if self.webhook else "polling"
@@ -134,4 +137,5 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         flood_burst=max(1, int(_number(env, "FLOOD_BURST", 8))),
         flood_rate=_number(env, "FLOOD_RATE", 1.0),
         concurrent_updates=max(1, int(_number(env, "CONCURRENT_UPDATES", 8))),
+        shutdown_grace=max(0.0, _number(env, "SHUTDOWN_GRACE", 8.0)),
     )

@@ -8,7 +8,11 @@ python-telegram-bot's `webhooks` extra.
 Routes:
 - POST <path of WEBHOOK_URL>: the secret-token header must match
   WEBHOOK_SECRET (constant-time compare), else 403 and the body is not even
-  parsed. A good update is queued and answered 200 at once.
+  parsed. A good update is queued, and the POST is answered 200 only once
+  the update is answered: a 200 confirms it to Telegram, so a crash before
+  then means Telegram sends it again. While stopping, new POSTs get 503 (sent
+  again to the next process). A redelivery of an update in flight waits for
+  the same reply; one already answered gets 200 at once.
 - GET/HEAD /healthz: 200 while the bot is running, 503 while it stops.
 """
 
@@ -26,6 +30,7 @@ from telegram.ext import Application
 from tornado.httpserver import HTTPServer
 
 from .config import HEALTH_PATH, Webhook
+from .ledger import Ledger
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +46,13 @@ class _State:
 
 
 class _UpdateHandler(tornado.web.RequestHandler):
-    def initialize(self, ptb_app: AnyApplication, secret: str, state: _State) -> None:
+    def initialize(
+        self, ptb_app: AnyApplication, secret: str, state: _State, ledger: Ledger
+    ) -> None:
         self.ptb_app = ptb_app
         self.secret = secret.encode()
         self.state = state
+        self.ledger = ledger
 
     async def post(self) -> None:
         given = self.request.headers.get(SECRET_HEADER, "").encode()
@@ -64,7 +72,12 @@ class _UpdateHandler(tornado.web.RequestHandler):
             log.warning("webhook request with a body that is not an update: refused (400)")
             self.set_status(400)
             return
-        await self.ptb_app.update_queue.put(update)
+        queued = self.ledger.is_tracked(update.update_id)
+        done = self.ledger.receive(update.update_id)
+        if done is not None:
+            if not queued:
+                await self.ptb_app.update_queue.put(update)
+            await done.wait()
         self.set_status(200)
 
     def check_xsrf_cookie(self) -> None:  # an API endpoint, not a form
@@ -85,7 +98,7 @@ class _HealthHandler(tornado.web.RequestHandler):
 
 
 class WebhookServer:
-    def __init__(self, application: AnyApplication, webhook: Webhook) -> None:
+    def __init__(self, application: AnyApplication, webhook: Webhook, ledger: Ledger) -> None:
         self.webhook = webhook
         self.state = _State()
         path = re.escape(webhook.path.rstrip("/")) + "/?"
@@ -95,7 +108,12 @@ class WebhookServer:
                 (
                     path,
                     _UpdateHandler,
-                    {"ptb_app": application, "secret": webhook.secret, "state": self.state},
+                    {
+                        "ptb_app": application,
+                        "secret": webhook.secret,
+                        "state": self.state,
+                        "ledger": ledger,
+                    },
                 ),
             ],
             log_function=_quiet_access_log,
@@ -108,8 +126,12 @@ class WebhookServer:
         self.state.accepting = True
         log.info("webhook server listening on %s:%d", self.webhook.listen, self.webhook.port)
 
+    def refuse_new(self) -> None:
+        """New POSTs get 503 from now on; those in flight still get their answer."""
+        self.state.accepting = False
+
     async def stop(self) -> None:
-        """Stop taking updates; the ones already queued are still answered."""
+        """Close the server: a POST still waiting is cut, so Telegram sends it again."""
         self.state.accepting = False
         if self._server is not None:
             self._server.stop()

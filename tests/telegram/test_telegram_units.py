@@ -10,7 +10,9 @@ import logging
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fake_telegram import TOKEN
@@ -222,6 +224,77 @@ async def test_backoff_retries_network_errors_but_not_bad_requests() -> None:
     assert len(calls) == 1
 
 
+async def test_a_send_that_may_have_arrived_is_not_repeated() -> None:
+    import httpx
+    from telegram.error import TimedOut
+
+    calls: list[str] = []
+
+    def lost(kind: type[Exception]) -> Callable[[str], Coroutine[Any, Any, str]]:
+        async def call(what: str) -> str:
+            calls.append(what)
+            try:
+                raise kind("no answer")
+            except Exception as cause:
+                raise TimedOut() from cause
+
+        return call
+
+    # The request went out and no answer came back: sending again could duplicate.
+    calls.clear()
+    with pytest.raises(NetworkError):
+        await with_backoff(lambda: lost(httpx.ReadTimeout)("s"), "sendMessage", 5, 0.01, 0.02)
+    assert len(calls) == 1
+    # The connection never opened, or closed with no answer: nothing was done,
+    # so it is retried.
+    for kind in (httpx.ConnectTimeout, httpx.RemoteProtocolError):
+        calls.clear()
+        with pytest.raises(NetworkError):
+            await with_backoff(lambda k=kind: lost(k)("s"), "sendMessage", 0.2, 0.01, 0.02)
+        assert len(calls) > 2, kind
+    # Answering a button twice is harmless: retried even after a lost answer.
+    calls.clear()
+    with pytest.raises(NetworkError):
+        await with_backoff(
+            lambda: lost(httpx.ReadTimeout)("a"), "answerCallbackQuery", 0.2, 0.01, 0.02
+        )
+    assert len(calls) > 2
+
+
+async def test_a_waiting_chat_holds_no_global_slot() -> None:
+    from telegram import Chat, Message, Update
+
+    processor = PerChatOrder(2)  # two slots in all
+    release = asyncio.Event()
+    done: list[int] = []
+    finished: list[int] = []
+    processor.on_done = lambda u: finished.append(u.update_id)  # type: ignore[attr-defined]
+
+    def update(uid: int, chat_id: int) -> Update:
+        return Update(uid, message=Message(uid, None, Chat(chat_id, "private")))  # type: ignore[arg-type]
+
+    async def handle(uid: int, slow: bool = False) -> None:
+        if slow:
+            await release.wait()
+        done.append(uid)
+
+    # Chat 7's first message is stuck (a slow send); five more wait behind it.
+    chat7 = [asyncio.create_task(processor.process_update(update(1, 7), handle(1, slow=True)))]
+    await asyncio.sleep(0.01)
+    chat7 += [
+        asyncio.create_task(processor.process_update(update(i, 7), handle(i))) for i in range(2, 7)
+    ]
+    await asyncio.sleep(0.01)
+    # Another chat's message is answered at once: chat 7's waiting messages
+    # do not sit on the second slot.
+    await asyncio.wait_for(processor.process_update(update(10, 8), handle(10)), 1.0)
+    assert done == [10]
+    release.set()
+    await asyncio.gather(*chat7)
+    assert done == [10, 1, 2, 3, 4, 5, 6]
+    assert sorted(finished) == [1, 2, 3, 4, 5, 6, 10]
+
+
 async def test_updates_are_ordered_within_a_chat_and_concurrent_across_chats() -> None:
     from telegram import Chat, Message, Update
 
@@ -300,7 +373,7 @@ def test_unreachable_api_is_retried_and_sigterm_still_exits_zero(tmp_path: Path)
     args = ["--content", str(pack), "--locales", str(ROOT / "locales")]
     bot = BotProcess(tmp_path, env, args).start()
     try:
-        bot.wait_log("retry 2/4", timeout=60)
+        bot.wait_log("retry 2 in", timeout=60)
     finally:
         code = bot.stop(timeout=10)
     assert code == 0

@@ -1,0 +1,104 @@
+"""Long polling that confirms an update to Telegram only after it is answered.
+
+python-telegram-bot's Updater asks for the next batch with an offset past the
+last one as soon as that batch is queued, which confirms it to Telegram before
+any reply went out; a crash then loses those updates for good. This poller
+asks with the ledger's offset instead: past every answered update, never past
+one still in flight. Updates it has already received come back while an older
+one is still being answered; the ledger tells them apart from new ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from telegram import Bot, Update
+from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
+
+from .ledger import Ledger
+
+log = logging.getLogger(__name__)
+
+# While an update is in flight, getUpdates answers at once with the updates
+# already received; waiting this long (or until one finishes) between such
+# calls keeps the poller from spinning and new messages from waiting long.
+BUSY_WAIT = 0.25
+
+
+class Poller:
+    def __init__(
+        self,
+        bot: Bot,
+        queue: asyncio.Queue[Any],
+        ledger: Ledger,
+        timeout: int,
+        allowed_updates: Sequence[str],
+        on_fatal: Callable[[int], None],
+    ) -> None:
+        self.bot = bot
+        self.queue = queue
+        self.ledger = ledger
+        self.timeout = timeout
+        self.allowed_updates = list(allowed_updates)
+        self.on_fatal = on_fatal
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._loop(), name="poller")
+
+    async def stop(self) -> None:
+        """Stop fetching: a long poll in progress is abandoned (it confirms nothing)."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def confirm(self) -> None:
+        """Tell Telegram about every update answered so far, at shutdown."""
+        offset = self.ledger.offset()
+        if offset is None:
+            return
+        try:
+            await self.bot.get_updates(
+                offset=offset, timeout=0, limit=1, allowed_updates=self.allowed_updates
+            )
+        except TelegramError as exc:
+            # Not fatal: the unconfirmed updates are sent again and answered twice.
+            log.warning("could not confirm answered updates at shutdown (%s)", type(exc).__name__)
+
+    async def _loop(self) -> None:
+        delay = 1.0
+        while True:
+            try:
+                updates = await self.bot.get_updates(
+                    offset=self.ledger.offset(),
+                    timeout=self.timeout,
+                    allowed_updates=self.allowed_updates,
+                    read_timeout=self.timeout + 10,
+                )
+            except InvalidToken:
+                log.error("the Bot API rejected the token while polling")
+                self.on_fatal(2)
+                return
+            except (Conflict, NetworkError) as exc:
+                # Conflict: another process polls with this token (or a webhook is set).
+                log.warning("polling failed (%s); retrying in %.0fs", type(exc).__name__, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+                continue
+            delay = 1.0
+            fresh = [u for u in updates if self.ledger.is_new(u.update_id)]
+            for update in fresh:
+                self.ledger.receive(update.update_id)
+                await self.queue.put(update)
+            if updates and not fresh:
+                await self.ledger.wait_change(BUSY_WAIT)
+
+
+def update_id(update: object) -> int | None:
+    return update.update_id if isinstance(update, Update) else None
