@@ -87,6 +87,9 @@ class Runner:
         self.shell = Shell(engine, LanguageMemory(), flood)
         self.ledger = Ledger()
         self.application = build_application(settings, self.shell, self.ledger)
+        limiter = self.application.bot.rate_limiter
+        assert isinstance(limiter, RetryingRateLimiter)
+        self.limiter = limiter
         self.publisher = ProfilePublisher(engine)
         self.watcher = ContentWatcher(
             engine, settings.reload_interval, self._after_reload, seen=seen
@@ -145,11 +148,12 @@ class Runner:
             answered = sum(v for k, v in self.shell.counts.items() if k != "error")
             log.info(
                 "stopped: %d replies, %d inline answers, %d errors, "
-                "%d dropped by flood control, %d reloads",
+                "%d dropped by flood control, %d sends given up, %d reloads",
                 answered,
                 self.shell.inline.answered,
                 self.shell.counts["error"],
                 self.shell.flood.dropped,
+                self.limiter.given_up,
                 self.watcher.reloads,
             )
         return self.exit_code

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from telegram import Bot, Update
-from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
+from telegram.error import InvalidToken, TelegramError
 
 from .ledger import Ledger
 
@@ -85,8 +85,9 @@ class Poller:
                 log.error("the Bot API rejected the token while polling")
                 self.on_fatal(2)
                 return
-            except (Conflict, NetworkError) as exc:
-                # Conflict: another process polls with this token (or a webhook is set).
+            except TelegramError as exc:
+                # Conflict: another process polls with this token (or a webhook
+                # is set); a cut or garbled answer is a TelegramError too.
                 log.warning("polling failed (%s); retrying in %.0fs", type(exc).__name__, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
