@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -10,21 +9,10 @@ import pytest
 from bot.pack.loader import load_pack
 from bot.pack.provenance import is_trusted, typed_phone_numbers
 from tests.conftest import MINI_PACK, MINI_SCHOOLS, write_pack
+from tests.test_loader import TODAY, line_of, problems
 
-TODAY = date(2026, 11, 28)
-
-
-def found(root: Path, severity: str = "error") -> list[str]:
-    result = load_pack(root, today=TODAY)
-    return [
-        f"{Path(p.path).name}:{p.line}: {p.message}"
-        for p in result.problems
-        if p.severity == severity
-    ]
-
-
-def line_of(text: str, needle: str) -> int:
-    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+# The loader tests' helpers: each problem as "file:line: message".
+found = problems
 
 
 @pytest.mark.parametrize(
