@@ -31,6 +31,9 @@ COMMANDS = ("start", "menu", "language", "help", "about", "privacy")
 # Signal names in conversation.yaml that drive behaviour.
 STATUS_SIGNAL = "status_disclosure"
 URGENT_SIGNAL = "urgent_now"
+ALARM_SIGNAL = "alarm"
+# A cry of alarm is short; a longer message naming ICE is a question about it.
+ALARM_WORDS = 4
 ASIDE_INTENTS = ("greeting", "thanks")
 
 
@@ -266,6 +269,9 @@ class _Turn:
             # phrasing is in the same language says enough.
             if match.phrase_language == detection.language and words >= 2:
                 return detection.language
+        chosen = self.incoming.chosen_language in self.pack.languages
+        if detection.word_language in self.pack.languages and not chosen:
+            return detection.word_language  # "hola": only Spanish speakers write it
         return self.base_language
 
     def text(self, raw: str) -> Reply:
@@ -297,6 +303,12 @@ class _Turn:
             if notes:
                 lead = f"{lead}\n\n{notes[0]}"
             return self.writer.menu(lang, lead, kind=match.intent, confidence=match.confidence)
+        if ALARM_SIGNAL in match.signals and words <= ALARM_WORDS and self.pack.urgent_topics:
+            # Danger with no question: never a decline; the urgent answer first.
+            first = list(self.pack.urgent_topics)
+            rest = [self.pack.topics[c] for c in match.choices if c in self.pack.topics]
+            alarm = first + [t for t in rest if t not in first]
+            return self.writer.choices(alarm[:4], lang, notes, confidence=match.confidence)
         if match.choices:
             topics = [self.pack.topics[c] for c in match.choices if c in self.pack.topics]
             return self.writer.choices(topics, lang, notes, confidence=match.confidence)

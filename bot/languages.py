@@ -88,6 +88,10 @@ class Detection:
     language: str | None  # None: nothing usable (digits, emoji, one unknown word)
     clear: bool  # True when the text alone settles it
     supported: bool = True  # False: a language the pack does not offer
+    # For a message too short to be clear ("hola", "abogado"): the one pack
+    # language whose residents use its words; a guess that beats Telegram's
+    # app language or the default, never a language the resident chose.
+    word_language: str | None = None
 
 
 # Script ranges that settle a language by themselves.
@@ -324,6 +328,10 @@ class LanguageDetector:
         self.languages = tuple(languages)
         latin = [lang for lang in self.languages if lang in _LATIN_LANGUAGES]
         self._model = _NgramModel({lang: list(samples.get(lang, ())) for lang in latin})
+        # Which language each Latin-letter word is used in, and how often.
+        self._owners = _word_owners(
+            {lang: list(samples.get(lang, ())) for lang in self.languages}
+        )
         # Every Latin-letter word residents use in each language (accents
         # folded); for Urdu or Bengali these are their romanised messages.
         self._words = {
@@ -343,6 +351,13 @@ class LanguageDetector:
             return Detection(None, False)
         script, count = votes.most_common(1)[0]
         letters = sum(votes.values())
+        others = [(s, c) for s, c in votes.most_common() if s != "latin"]
+        if script == "latin" and others and others[0][1] >= 2:
+            # "IDNYC 신청", "ICE 学校": a Latin program name inside a message in
+            # another script is in that script's language.
+            script, count = others[0]
+            lang = self._refine_script(script, text)
+            return self._result("ja" if script == "zh" and votes.get("ja") else lang, True)
         if script != "latin":
             lang = self._refine_script(script, text)
             clear = count >= 2 and count / letters >= 0.5
@@ -411,7 +426,17 @@ class LanguageDetector:
             and shares[romanised] > shares.get(best, 0.0)
         ):
             return self._result(romanised, True)
-        return self._result(best, clear)
+        result = self._result(best, clear)
+        if not clear:
+            owner = self._word_owner(folded)
+            if owner is not None:
+                return Detection(best, clear, result.supported, word_language=owner)
+        return result
+
+    def _word_owner(self, words: list[str]) -> str | None:
+        """The one language every telling word of a short message belongs to."""
+        owners = {self._owners[w] for w in words if w in self._owners}
+        return owners.pop() if len(owners) == 1 else None
 
     def _other_latin(self, words: list[str]) -> str | None:
         if len(words) < 3:
@@ -436,6 +461,25 @@ _LATIN_LANGUAGES = frozenset(
 
 _TRAINING_PER_LANGUAGE = 200
 _KNOWN_SHARE = 0.4
+# A word belongs to a language when that language has this share of its uses
+# in the pack's examples (and it is used at least this often).
+_OWNER_SHARE = 0.85
+_OWNER_MIN_USES = 3
+
+
+def _word_owners(samples: Mapping[str, list[str]]) -> dict[str, str]:
+    uses: dict[str, Counter[str]] = {}
+    for lang, texts in samples.items():
+        for text in texts:
+            for w in set(normalize(text).split()):
+                if w.isascii() and w.isalpha() and len(w) >= 3:
+                    uses.setdefault(w, Counter())[lang] += 1
+    owners = {}
+    for word, counts in uses.items():
+        lang, n = counts.most_common(1)[0]
+        if n >= _OWNER_MIN_USES and n / sum(counts.values()) >= _OWNER_SHARE:
+            owners[word] = lang
+    return owners
 _ROMANISED_SHARE = 0.6
 
 

@@ -337,3 +337,45 @@ def test_greetings_and_declines_say_each_thing_once(say: Say, engine: Engine) ->
             assert len(paragraphs) == len(set(paragraphs)), (lang, reply.text)
             assert reply.text.count(choose) <= 1
     assert say("안녕하세요").kind == "greeting"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("IDNYC 신청", "ko"), ("ICE 学校", "zh"), ("IDNYC карта", "ru"), ("NYC Care 가입", "ko")],
+)
+def test_a_latin_keyword_inside_another_script_takes_that_language(
+    say: Say, text: str, language: str
+) -> None:
+    assert say(text).language == language
+
+
+def test_a_word_only_one_language_uses_decides_unless_the_resident_chose(say: Say) -> None:
+    assert say("hola").language == "es"
+    assert say("abogado", platform="en").language == "es"  # the word beats the app's language
+    assert say("hola", lang="en").language == "en"  # a choice beats a guess
+    assert say("idnyc").language == "en"  # a program name belongs to no language
+
+
+@pytest.mark.parametrize("text", ["ICE!!!", "la migra", "ice", "移民局"])
+def test_a_cry_of_alarm_is_never_declined(say: Say, engine: Engine, text: str) -> None:
+    urgent = engine.brain.pack.urgent_topics[0].id
+    reply = say(text)
+    assert reply.topic == urgent or (reply.kind == "choices" and reply.choices[0] == urgent), (
+        text,
+        reply.kind,
+        reply.choices,
+    )
+
+
+def test_romanised_status_gets_the_one_status_line(say: Say, engine: Engine) -> None:
+    from bot import ui
+
+    for text, lang in [
+        ("amar green card nai, hospital e jete parbo", "bn"),
+        ("mere paas papers nahi, kya main hospital ja sakta hun", "ur"),
+    ]:
+        reply = say(text)
+        assert engine.brain.catalogs.text(lang, ui.STATUS_NOTE) in reply.text, (
+            text,
+            reply.text[:200],
+        )
