@@ -339,7 +339,7 @@ class LanguageDetector:
                 w
                 for text in samples.get(lang, ())
                 for w in normalize(text).split()
-                if w.isascii() and w.isalpha()
+                if _latin_word(w)
             }
             for lang in self.languages
         }
@@ -467,12 +467,18 @@ _OWNER_SHARE = 0.85
 _OWNER_MIN_USES = 3
 
 
+def _latin_word(word: str) -> bool:
+    """A word in Latin letters; Arabizi writes some Arabic letters as digits
+    ("3ayez", "mo7ami"), so digits count when there is a letter too."""
+    return word.isascii() and word.isalnum() and not word.isdigit()
+
+
 def _word_owners(samples: Mapping[str, list[str]]) -> dict[str, str]:
     uses: dict[str, Counter[str]] = {}
     for lang, texts in samples.items():
         for text in texts:
             for w in set(normalize(text).split()):
-                if w.isascii() and w.isalpha() and len(w) >= 3:
+                if _latin_word(w) and len(w) >= 3:
                     uses.setdefault(w, Counter())[lang] += 1
     owners = {}
     for word, counts in uses.items():
