@@ -379,3 +379,19 @@ def test_romanised_status_gets_the_one_status_line(say: Say, engine: Engine) -> 
             text,
             reply.text[:200],
         )
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "topic"),
+    [
+        ("mumkin el ICE yedkhol el madrasa 3and wladi", "ar", "ice-at-schools"),
+        ("gde najti besplatnogo advokata", "ru", "legal-help"),
+        ("mozhno li idti v bolnicu bez dokumentov", "ru", "health-care"),
+        ("mianfei yingyu ke", "zh", "english-classes"),
+    ],
+)
+def test_romanised_arabic_russian_and_pinyin_are_answered_in_their_script(
+    say: Say, text: str, language: str, topic: str
+) -> None:
+    reply = say(text)
+    assert (reply.language, reply.topic) == (language, topic), (reply.language, reply.topic)
