@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from . import errors, settings, ui
+from . import errors, settings, story, ui
 from .callbacks import Action, decode, parse_payload
 from .i18n import CatalogProblem, Catalogs, load_catalogs
 from .languages import Detection, LanguageDetector, negotiate
@@ -291,6 +291,8 @@ class _Turn:
         urgent = self.urgent_topic(match)
         if urgent is not None:
             return self.writer.answer(urgent, lang, extra_notes=notes, confidence=match.confidence)
+        if match.topic is None and words >= story.STORY_WORDS and match.intent is None:
+            match = self.story_match(text, match)
         if match.topic is not None:
             return self.writer.answer(
                 self.pack.topics[match.topic], lang, extra_notes=notes, confidence=match.confidence
@@ -316,6 +318,18 @@ class _Turn:
         if notes:
             lead = f"{lead}\n\n{notes[0]}"
         return self.writer.menu(lang, lead, kind="decline", confidence=match.confidence)
+
+    def story_match(self, text: str, whole: Match) -> Match:
+        """A long message: the sentence whose confident topic the whole agrees with."""
+        ranked = [c.label for c in whole.candidates[: story.AGREE_WITHIN]]
+        best: Match | None = None
+        for sentence in story.sentences(text):
+            part = self.brain.matcher.match(sentence)
+            if part.topic in ranked and (best is None or part.confidence > best.confidence):
+                best = part
+        if best is None:
+            return whole
+        return replace(whole, topic=best.topic, confidence=best.confidence, choices=())
 
     def urgent_topic(self, match: Match) -> Topic | None:
         """Agents here now: in a close call, the urgent answer comes first.

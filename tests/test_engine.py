@@ -395,3 +395,22 @@ def test_romanised_arabic_russian_and_pinyin_are_answered_in_their_script(
 ) -> None:
     reply = say(text)
     assert (reply.language, reply.topic) == (language, topic), (reply.language, reply.topic)
+
+
+def test_the_question_at_the_end_of_a_long_story_is_answered(say: Say) -> None:
+    story = (
+        "We came from Guatemala three years ago with my two boys. My husband works nights in "
+        "a restaurant in Queens and I clean houses when I can. The older one is in fourth "
+        "grade now and he loves his teacher. Yesterday the neighbours said agents were seen "
+        "near the school in the morning. Can immigration agents go inside my son's school?"
+    )
+    assert say(story).topic == "ice-at-schools"
+
+
+def test_a_long_story_with_no_question_for_us_gets_no_topic(say: Say) -> None:
+    story = (
+        "My mother lives in Puebla and she is getting older. Every month I send her money for "
+        "her medicine and the fees are very high at the store on the corner. My cousin says "
+        "there are cheaper apps. Which app is the cheapest way to send money to Mexico?"
+    )
+    assert say(story).topic is None
