@@ -321,15 +321,25 @@ class _Turn:
 
     def story_match(self, text: str, whole: Match) -> Match:
         """A long message: the sentence whose confident topic the whole agrees with."""
-        ranked = [c.label for c in whole.candidates[: story.AGREE_WITHIN]]
+        ranked = [
+            c.label for c in whole.candidates[: story.AGREE_WITHIN] if c.label in self.pack.topics
+        ]
         best: Match | None = None
         for sentence in story.sentences(text):
             part = self.brain.matcher.match(sentence)
             if part.topic in ranked and (best is None or part.confidence > best.confidence):
                 best = part
-        if best is None:
+        if best is None or best.topic is None:
             return whole
-        return replace(whole, topic=best.topic, confidence=best.confidence, choices=())
+        leads = len(whole.candidates) < 2 or (
+            whole.candidates[0].score - whole.candidates[1].score >= story.LEAD
+        )
+        if ranked and best.topic == ranked[0] and leads:
+            # The sentence and the whole message agree on the best topic.
+            return replace(whole, topic=best.topic, confidence=best.confidence, choices=())
+        # They agree only that it is among the best: offer both, answer neither.
+        offered = tuple(dict.fromkeys([best.topic, *ranked[:1], *whole.choices]))[:3]
+        return replace(whole, choices=offered)
 
     def urgent_topic(self, match: Match) -> Topic | None:
         """Agents here now: in a close call, the urgent answer comes first.

@@ -329,9 +329,7 @@ class LanguageDetector:
         latin = [lang for lang in self.languages if lang in _LATIN_LANGUAGES]
         self._model = _NgramModel({lang: list(samples.get(lang, ())) for lang in latin})
         # Which language each Latin-letter word is used in, and how often.
-        self._owners = _word_owners(
-            {lang: list(samples.get(lang, ())) for lang in self.languages}
-        )
+        self._owners = _word_owners({lang: list(samples.get(lang, ())) for lang in self.languages})
         # Every Latin-letter word residents use in each language (accents
         # folded); for Urdu or Bengali these are their romanised messages.
         self._words = {
@@ -486,6 +484,8 @@ def _word_owners(samples: Mapping[str, list[str]]) -> dict[str, str]:
         if n >= _OWNER_MIN_USES and n / sum(counts.values()) >= _OWNER_SHARE:
             owners[word] = lang
     return owners
+
+
 _ROMANISED_SHARE = 0.6
 
 

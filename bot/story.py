@@ -18,6 +18,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;。？！；؟۔।\n])\s*|\s*\n+\s*")
 MIN_WORDS = 3  # a sentence shorter than this says too little on its own
 STORY_WORDS = 12  # messages shorter than this are read whole
 AGREE_WITHIN = 3  # the whole message must rank the sentence's topic this high
+LEAD = 0.01  # ...and, to be answered, put it first by at least this (not a tie)
 
 
 def sentences(text: str) -> Iterator[str]:
