@@ -295,7 +295,11 @@ class _Turn:
             match = self.story_match(text, match)
         if match.topic is not None:
             return self.writer.answer(
-                self.pack.topics[match.topic], lang, extra_notes=notes, confidence=match.confidence
+                self.pack.topics[match.topic],
+                lang,
+                extra_notes=notes,
+                confidence=match.confidence,
+                also=self.second_question(text, match.topic),
             )
         if match.intent in ("greeting", "thanks", "smalltalk"):
             msgid = {"greeting": ui.GREETING, "thanks": ui.THANKS, "smalltalk": ui.SMALLTALK}[
@@ -340,6 +344,18 @@ class _Turn:
         # They agree only that it is among the best: offer both, answer neither.
         offered = tuple(dict.fromkeys([best.topic, *ranked[:1], *whole.choices]))[:3]
         return replace(whole, choices=offered)
+
+    def second_question(self, text: str, answered: str) -> Topic | None:
+        """Another question in the same message, about another topic: the
+        sentence that asks it is matched confidently on its own."""
+        asked = [s for s in story.sentences(text) if story.is_question(s)]
+        if len(asked) < 2:
+            return None
+        for sentence in asked:
+            part = self.brain.matcher.match(sentence)
+            if part.topic is not None and part.topic != answered:
+                return self.pack.topics[part.topic]
+        return None
 
     def urgent_topic(self, match: Match) -> Topic | None:
         """Agents here now: in a close call, the urgent answer comes first.

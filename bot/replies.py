@@ -156,8 +156,12 @@ class Writer:
         answer_language: str | None = None,
         extra_notes: tuple[str, ...] = (),
         confidence: int = 100,
+        also: Topic | None = None,
     ) -> Reply:
-        """A topic's answer in `language`, falling back to the default language."""
+        """A topic's answer in `language`, falling back to the default language.
+
+        `also`: the topic of a second question in the same message, offered as
+        the first button ("➕ ...") rather than answered in the same breath."""
         requested = answer_language if answer_language in topic.blocks else None
         shown = topic.answer_language(requested or language)
         block = topic.blocks[shown]
@@ -195,8 +199,10 @@ class Writer:
             self.catalogs,
             tuple(notes),
         )
+        if also is not None and also.id != topic.id:
+            buttons.append((self.topic_button(also, language, "➕ "),))
         for rid in topic.related:
-            if rid in self.pack.topics:
+            if rid in self.pack.topics and (also is None or rid != also.id):
                 buttons.append((self.topic_button(self.pack.topics[rid], language),))
         if self.share:
             buttons.append(

@@ -1,4 +1,4 @@
-"""Long messages: the sentence that carries the question.
+"""Long messages: the sentence that carries the question, and a second question.
 
 A resident's story ("we came two years ago, my husband works nights, the
 landlord... can he throw us out") has many ordinary words around one
@@ -28,3 +28,11 @@ def sentences(text: str) -> Iterator[str]:
     for part in reversed(parts):
         if len(part.split()) >= MIN_WORDS or not part.isascii():
             yield part
+
+
+_QUESTION_MARK = re.compile("[?？؟]")
+
+
+def is_question(sentence: str) -> bool:
+    """A sentence that asks something: only a question mark says so in every script."""
+    return bool(_QUESTION_MARK.search(sentence))

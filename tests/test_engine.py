@@ -414,3 +414,18 @@ def test_a_long_story_with_no_question_for_us_gets_no_topic(say: Say) -> None:
         "there are cheaper apps. Which app is the cheapest way to send money to Mexico?"
     )
     assert say(story).topic is None
+
+
+def test_a_second_question_is_offered_as_the_first_button(say: Say, engine: Engine) -> None:
+    reply = say(
+        "can i get an idnyc without papers? and is there a free english class in the bronx?"
+    )
+    asked = {reply.topic}
+    first = reply.buttons[0][0]
+    assert first.label.startswith("➕ ")
+    assert first.data is not None
+    asked.add(engine.reply(Incoming(callback=first.data)).topic)
+    assert asked == {"city-id-card", "english-classes"}
+    # One question: no such button.
+    single = say("is there a free english class in the bronx?")
+    assert not single.buttons[0][0].label.startswith("➕ ")
