@@ -328,8 +328,11 @@ class _Turn:
         ranked = [
             c.label for c in whole.candidates[: story.AGREE_WITHIN] if c.label in self.pack.topics
         ]
+        parts = list(story.sentences(text))
+        if len(parts) < 2:
+            return whole  # one sentence: it was the whole message
         best: Match | None = None
-        for sentence in story.sentences(text):
+        for sentence in parts:
             part = self.brain.matcher.match(sentence)
             if part.topic in ranked and (best is None or part.confidence > best.confidence):
                 best = part

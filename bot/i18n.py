@@ -16,6 +16,8 @@ from types import MappingProxyType
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import PoFileError, read_po
 
+from .html import escape
+
 DOMAIN = "messages"
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,15 @@ class Catalogs:
             # A broken translation must not break the reply: use the English text.
             log.warning("catalog %s: placeholder mismatch in one entry", language)
             return msgid.format(**values)
+
+    def html(self, language: str, msgid: str, /, **markup: str) -> str:
+        """The string escaped for Telegram HTML, with `markup` (already HTML:
+        a link, a contact) put in its placeholders unescaped."""
+        marks = {name: f"\x00{i}\x00" for i, name in enumerate(markup)}
+        text = escape(self.text(language, msgid, **marks))
+        for name, mark in marks.items():
+            text = text.replace(mark, markup[name])
+        return text
 
 
 def catalog_path(root: Path, language: str) -> Path:

@@ -22,7 +22,7 @@ import numpy as np
 from babel import Locale, UnknownLocaleError
 
 from .bidi import FSI, PDI
-from .normalize import normalize
+from .normalize import normalize, pack_normalize
 
 RTL = frozenset({"ar", "ur", "fa", "he", "ps", "yi", "dv", "sd", "ug"})
 
@@ -328,19 +328,18 @@ class LanguageDetector:
         self.languages = tuple(languages)
         latin = [lang for lang in self.languages if lang in _LATIN_LANGUAGES]
         self._model = _NgramModel({lang: list(samples.get(lang, ())) for lang in latin})
-        # Which language each Latin-letter word is used in, and how often.
-        self._owners = _word_owners({lang: list(samples.get(lang, ())) for lang in self.languages})
-        # Every Latin-letter word residents use in each language (accents
-        # folded); for Urdu or Bengali these are their romanised messages.
-        self._words = {
-            lang: {
-                w
+        # The Latin-letter words of each sample (accents folded); for Urdu,
+        # Bengali, Arabic or Russian these are their romanised messages.
+        latin_words = {
+            lang: [
+                {w for w in pack_normalize(text).split() if _latin_word(w)}
                 for text in samples.get(lang, ())
-                for w in normalize(text).split()
-                if _latin_word(w)
-            }
+            ]
             for lang in self.languages
         }
+        self._words = {lang: set().union(*per) for lang, per in latin_words.items()}
+        # The words that only one language's residents use.
+        self._owners = _word_owners(latin_words)
 
     def detect(self, text: str) -> Detection:
         text = unicodedata.normalize("NFKC", text[:2000])
@@ -471,12 +470,12 @@ def _latin_word(word: str) -> bool:
     return word.isascii() and word.isalnum() and not word.isdigit()
 
 
-def _word_owners(samples: Mapping[str, list[str]]) -> dict[str, str]:
+def _word_owners(latin_words: Mapping[str, list[set[str]]]) -> dict[str, str]:
     uses: dict[str, Counter[str]] = {}
-    for lang, texts in samples.items():
-        for text in texts:
-            for w in set(normalize(text).split()):
-                if _latin_word(w) and len(w) >= 3:
+    for lang, samples in latin_words.items():
+        for words in samples:
+            for w in words:
+                if len(w) >= 3:
                     uses.setdefault(w, Counter())[lang] += 1
     owners = {}
     for word, counts in uses.items():

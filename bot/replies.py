@@ -101,7 +101,7 @@ class Writer:
         if contact is None:
             return ""
         shown = contact_html(contact, language, self.pack.default_language)
-        return escape(self.t(language, ui.FREE_HELP, contact="\0")).replace("\0", shown)
+        return self.catalogs.html(language, ui.FREE_HELP, contact=shown)
 
     def welcome(self, language: str) -> Reply:
         """Tier one of the privacy notice: its first line, and a button to the rest."""

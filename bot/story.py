@@ -3,9 +3,10 @@
 A resident's story ("we came two years ago, my husband works nights, the
 landlord... can he throw us out") has many ordinary words around one
 question, and over the whole message no topic clears the bar. Each sentence
-is matched on its own; a sentence's confident topic is taken only when the
-whole message also ranks that topic among its best few. Two independent
-readings must agree, so a stray sentence cannot produce a wrong answer.
+is matched on its own; a sentence's confident topic is answered only when the
+whole message also puts that topic first, and offered as a choice when the
+whole only ranks it among its best few. Two independent readings must agree,
+so a stray sentence cannot produce a wrong answer.
 """
 
 from __future__ import annotations

@@ -111,3 +111,11 @@ def test_one_catalogs_problem_does_not_hide_anothers(tmp_path: Path) -> None:
     messages = [str(p) for p in problems]
     assert any("es" in m and "fuzzy" in m for m in messages), messages
     assert any("/fr/" in m and "missing entry" in m for m in messages), messages
+
+
+def test_html_escapes_the_string_but_not_the_markup_put_in_it() -> None:
+    from bot.i18n import Catalogs
+
+    catalogs = Catalogs({"es": {"Help & advice: {contact}": "Ayuda <gratis> & consejo: {contact}"}})
+    shown = catalogs.html("es", "Help & advice: {contact}", contact='<a href="x">311</a>')
+    assert shown == 'Ayuda &lt;gratis&gt; &amp; consejo: <a href="x">311</a>'

@@ -110,7 +110,7 @@ def _source_when(src: Source, language: str, catalogs: Catalogs) -> str:
     if src.date is not None:
         return isolate(src.date.isoformat(), language)
     day = isolate(src.checked.isoformat(), language)
-    return escape(catalogs.text(language, ui.CHECKED_ON, date="\0")).replace("\0", day)
+    return catalogs.html(language, ui.CHECKED_ON, date=day)
 
 
 def answer_body(
