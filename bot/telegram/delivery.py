@@ -21,11 +21,12 @@ import asyncio
 import logging
 import random
 from collections.abc import Awaitable, Callable, Coroutine
+from datetime import timedelta
 from typing import Any, TypeVar
 
 import httpx
 from telegram import Update
-from telegram.error import BadRequest, NetworkError
+from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import AIORateLimiter, BaseUpdateProcessor
 
 log = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ class RetryingRateLimiter(AIORateLimiter):
                 self.base_delay,
                 self.max_delay,
             )
-        except NetworkError:
+        except (NetworkError, RetryAfter):
             self.given_up += 1
             raise
 
@@ -115,6 +116,15 @@ async def with_backoff(
             return await call()
         except BadRequest:
             raise
+        except RetryAfter as exc:
+            # AIORateLimiter already waited out a few 429s in a row; more of
+            # them are still "not done", so the reply waits on, within budget.
+            pause = _seconds(exc.retry_after)
+            if loop.time() + pause > deadline:
+                log.error("Bot API %s still rate-limited after %.0fs; giving up", what, budget)
+                raise
+            log.warning("Bot API %s rate-limited again; retry %d in %.1fs", what, attempt, pause)
+            await asyncio.sleep(pause)
         except NetworkError as exc:
             if what.startswith(_NOT_REPEATABLE) and may_have_been_processed(exc):
                 log.warning(
@@ -205,3 +215,7 @@ class PerChatOrder(BaseUpdateProcessor):
 
     async def shutdown(self) -> None:
         pass
+
+
+def _seconds(value: float | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)

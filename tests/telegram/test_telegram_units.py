@@ -378,3 +378,18 @@ def test_unreachable_api_is_retried_and_sigterm_still_exits_zero(tmp_path: Path)
         code = bot.stop(timeout=10)
     assert code == 0
     assert TOKEN not in bot.logs()
+
+
+async def test_429s_beyond_the_rate_limiters_own_retries_are_waited_out() -> None:
+    from telegram.error import RetryAfter
+
+    calls: list[int] = []
+
+    async def limited() -> str:
+        calls.append(1)
+        if len(calls) < 3:
+            raise RetryAfter(0)  # type: ignore[arg-type]
+        return "ok"
+
+    assert await with_backoff(limited, "sendMessage", 5, 0.01, 0.02) == "ok"
+    assert len(calls) == 3
