@@ -15,6 +15,7 @@ from bot.replies import Reply
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
+CHICAGO = ROOT / "examples" / "chicago"  # the second city: proves a pack swaps cleanly
 LOCALES = ROOT / "locales"
 SHARED = ROOT.parent / "shared"
 DEV_SET = SHARED / "eval" / "dev.jsonl"
