@@ -30,6 +30,11 @@ def engine() -> Engine:
     return Engine(CONTENT, LOCALES)
 
 
+@pytest.fixture(scope="session")
+def chicago_engine() -> Engine:
+    return Engine(CHICAGO, LOCALES)
+
+
 Say = Callable[..., Reply]
 
 
