@@ -101,7 +101,7 @@ contacts:
   # the sentence already names the contact. `name` and `hours` may be one text
   # or one per language ({{en: ..., es: ...}}).
   legal_help:
-    name: "TO DO: free immigration legal help in {city}"
+    name: "TO DO: the name of an organisation ({city})"
     url: https://example.org/to-do
     source:
       title: "TO DO: the official page that lists this contact"
