@@ -4,8 +4,10 @@ Detection is deliberately cautious. A script settles most languages at once
 (Hangul, Han, Bengali, Cyrillic, Arabic script); Latin-script messages are
 scored with a character n-gram model trained on the pack's own example
 questions, which is the only offline way we have to recognise Haitian Creole.
-A short or ambiguous message is reported as unclear, and the caller falls back
-to the resident's chosen language.
+Which languages are "other" follows the pack: the bot's own word lists
+(language_words.py) name the Latin-script languages a pack does not offer,
+whatever subset it offers. A short or ambiguous message is reported as
+unclear, and the caller falls back to the resident's chosen language.
 """
 
 from __future__ import annotations
