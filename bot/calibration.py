@@ -51,12 +51,14 @@ HOLD_OUT_OFF_TOPIC_EVERY = 3
 MAX_HELD_OUT = 600  # messages ranked, at most: bounds the first start of a big pack
 TOPIC_FOLDS = 3
 # The shipped thresholds on the New York pack, by this procedure (2026-12-03):
-# wrong 6.8%, off-topic 9.5%, unseen 29.0%, off-topic choices 11.5%; rounded
-# up a little so that noise alone never raises New York's thresholds.
-REFERENCE_WRONG = 0.075
-REFERENCE_OFF_TOPIC = 0.10
-REFERENCE_UNSEEN = 0.30
-REFERENCE_OFF_TOPIC_CHOICES = 0.125
+# wrong 6.8%, off-topic 9.5%, unseen 29.0%, off-topic choices 11.5%; with a
+# margin of two or three messages, so that a small change to the matcher or the
+# New York content does not raise New York's thresholds by noise alone (a test
+# checks that it does not).
+REFERENCE_WRONG = 0.08
+REFERENCE_OFF_TOPIC = 0.11
+REFERENCE_UNSEEN = 0.31
+REFERENCE_OFF_TOPIC_CHOICES = 0.13
 SKELETON_CONVERSATION = Path(__file__).parent / "pack" / "skeleton" / "conversation.yaml"
 STEP = 0.01
 MAX_RAISE = 0.20
