@@ -1,6 +1,9 @@
 """Right, wrong, did-you-mean and declined on the held-out messages, per kind and language.
 
 .venv/bin/python bench/heldout.py [FILE.jsonl ...]   (default: bench/heldout/*.jsonl)
+
+A set named after an example pack (`chicago.jsonl` for `examples/chicago/`) is
+measured on that pack; every other set on the shipped `content/`.
 """
 
 from __future__ import annotations
@@ -48,11 +51,20 @@ def table(engine: Engine, path: Path) -> str:
     return "\n".join(lines)
 
 
+def pack_for(path: Path) -> Path:
+    """The pack a held-out set is written for."""
+    example = ROOT / "examples" / path.stem
+    return example if (example / "pack.yaml").exists() else ROOT / "content"
+
+
 def main(argv: list[str]) -> int:
-    engine = Engine(ROOT / "content", ROOT / "locales")
+    engines: dict[Path, Engine] = {}
     paths = [Path(a) for a in argv] or sorted((ROOT / "bench" / "heldout").glob("*.jsonl"))
     for path in paths:
-        print(table(engine, path) + "\n")
+        pack = pack_for(path)
+        if pack not in engines:
+            engines[pack] = Engine(pack, ROOT / "locales")
+        print(f"[{pack.relative_to(ROOT)}] " + table(engines[pack], path) + "\n")
     return 0
 
 

@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import settings
 
@@ -42,6 +43,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         settings.locales_dir(args.locales),
         args.strict,
         sys.stdout,
+    )
+
+
+def cmd_new_pack(args: argparse.Namespace) -> int:
+    from .pack.newpack import cmd_new_pack as new_pack
+
+    return new_pack(
+        Path(args.folder), args.city, args.languages.split(","), settings.locales_dir(args.locales)
     )
 
 
@@ -95,6 +104,16 @@ def build_parser() -> argparse.ArgumentParser:
         "run", parents=[common], help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)"
     )
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser(
+        "new-pack", parents=[common], help="start a content pack for a new city (valid at once)"
+    )
+    p.add_argument("folder", metavar="DIR", help="the new pack's folder (must be empty or new)")
+    p.add_argument("--city", required=True, help="the city's name, as residents see it")
+    p.add_argument(
+        "--languages", default="en", help="comma-separated codes, the default first (en,es,pl)"
+    )
+    p.set_defaults(func=cmd_new_pack)
 
     try:
         from .telegram.cli import add_commands

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from . import errors, settings, story, ui
+from .calibration import Calibration, calibrated_settings
 from .callbacks import Action, decode, parse_payload
 from .i18n import CatalogProblem, Catalogs, load_catalogs
 from .languages import Detection, LanguageDetector, negotiate
@@ -57,6 +58,7 @@ class Brain:
     detector: LanguageDetector
     catalogs: Catalogs
     writer: Writer
+    calibration: Calibration = field(default_factory=Calibration)  # thresholds raised for this pack
 
 
 @dataclass
@@ -83,15 +85,18 @@ def build_brain(
         # An unreadable catalog is a broken edit like any other: keep the last
         # good one. (A missing or fuzzy entry only falls back to English.)
         return None, report
-    matcher, samples = _index(pack, cache_dir)
+    matcher, samples, calibration = _index(pack, cache_dir)
     for language in pack.languages:  # load Babel's locale data now, not on a resident's time
         format_day(date.today(), language)
     detector = LanguageDetector(pack.languages, samples)
     report.loaded = True
-    return Brain(pack, matcher, detector, catalogs, Writer(pack, catalogs, share)), report
+    writer = Writer(pack, catalogs, share)
+    return Brain(pack, matcher, detector, catalogs, writer, calibration), report
 
 
-def _index(pack: Pack, cache_dir: Path | None) -> tuple[Matcher, Mapping[str, list[str]]]:
+def _index(
+    pack: Pack, cache_dir: Path | None
+) -> tuple[Matcher, Mapping[str, list[str]], Calibration]:
     phrases: list[Phrase] = []
     keywords: dict[str, list[str]] = {}
     samples: dict[str, list[str]] = {}
@@ -117,7 +122,10 @@ def _index(pack: Pack, cache_dir: Path | None) -> tuple[Matcher, Mapping[str, li
     asides = [*signals.get(STATUS_SIGNAL, ())]
     for intent in ASIDE_INTENTS:
         asides += [p for texts in pack.conversation.intents.get(intent, {}).values() for p in texts]
-    return Matcher(phrases, keywords, signals, asides=asides, cache_dir=cache_dir), samples
+    # Thresholds measured on this pack (bot/calibration.py), cached with the weights.
+    tuning, calibration = calibrated_settings(phrases, keywords, signals, asides, cache_dir)
+    matcher = Matcher(phrases, keywords, signals, tuning, asides=asides, cache_dir=cache_dir)
+    return matcher, samples, calibration
 
 
 class Engine:

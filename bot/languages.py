@@ -4,8 +4,10 @@ Detection is deliberately cautious. A script settles most languages at once
 (Hangul, Han, Bengali, Cyrillic, Arabic script); Latin-script messages are
 scored with a character n-gram model trained on the pack's own example
 questions, which is the only offline way we have to recognise Haitian Creole.
-A short or ambiguous message is reported as unclear, and the caller falls back
-to the resident's chosen language.
+Which languages are "other" follows the pack: the bot's own word lists
+(language_words.py) name the Latin-script languages a pack does not offer,
+whatever subset it offers. A short or ambiguous message is reported as
+unclear, and the caller falls back to the resident's chosen language.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import numpy as np
 from babel import Locale, UnknownLocaleError
 
 from .bidi import FSI, PDI
+from .language_words import EVERYDAY, LATIN, TELLING
 from .normalize import normalize, pack_normalize
 
 RTL = frozenset({"ar", "ur", "fa", "he", "ps", "yi", "dv", "sd", "ug"})
@@ -140,169 +143,6 @@ _NOT_RUSSIAN = {
     "њ": "sr",
 }
 
-# Everyday words of Latin-script languages the NYC pack does not offer, so a
-# Portuguese or Vietnamese speaker is told which languages the bot speaks.
-_OTHER_LATIN: Mapping[str, frozenset[str]] = {
-    "pt": frozenset(
-        [
-            "não",
-            "você",
-            "voce",
-            "estou",
-            "tenho",
-            "meu",
-            "minha",
-            "meus",
-            "como",
-            "posso",
-            "preciso",
-            "obrigado",
-            "obrigada",
-            "também",
-            "tambem",
-            "então",
-            "entao",
-            "isso",
-            "muito",
-            "ajuda",
-            "onde",
-            "quero",
-            "filho",
-            "escola",
-            "hoje",
-            "agora",
-            "trabalho",
-            "está",
-            "esta",
-            "são",
-            "sao",
-            "uma",
-            "vocês",
-        ]
-    ),
-    "de": frozenset(
-        [
-            "ich",
-            "nicht",
-            "und",
-            "ist",
-            "der",
-            "die",
-            "das",
-            "mein",
-            "meine",
-            "ich",
-            "kann",
-            "wie",
-            "wo",
-            "bitte",
-            "danke",
-            "haben",
-            "habe",
-            "sind",
-            "wir",
-            "sie",
-            "mit",
-            "auf",
-            "für",
-            "fur",
-            "ein",
-            "eine",
-            "kein",
-            "hilfe",
-        ]
-    ),
-    "vi": frozenset(
-        [
-            "tôi",
-            "không",
-            "có",
-            "là",
-            "của",
-            "và",
-            "được",
-            "cho",
-            "với",
-            "người",
-            "này",
-            "một",
-            "những",
-            "làm",
-            "giúp",
-            "bạn",
-            "anh",
-            "chị",
-            "em",
-            "đi",
-            "ở",
-            "khi",
-            "sao",
-        ]
-    ),
-    "tl": frozenset(
-        [
-            "ako",
-            "ang",
-            "mga",
-            "ng",
-            "sa",
-            "hindi",
-            "ko",
-            "ka",
-            "siya",
-            "kami",
-            "tayo",
-            "po",
-            "ba",
-            "paano",
-            "saan",
-            "salamat",
-            "gusto",
-            "kailangan",
-            "anak",
-            "trabaho",
-        ]
-    ),
-    "it": frozenset(
-        [
-            "sono",
-            "non",
-            "mio",
-            "mia",
-            "come",
-            "posso",
-            "grazie",
-            "aiuto",
-            "dove",
-            "voglio",
-            "figlio",
-            "scuola",
-            "lavoro",
-            "perché",
-            "perche",
-            "della",
-            "gli",
-            "anche",
-        ]
-    ),
-    "tr": frozenset(
-        [
-            "ben",
-            "bir",
-            "ve",
-            "bu",
-            "ne",
-            "nasıl",
-            "yardım",
-            "teşekkür",
-            "değil",
-            "var",
-            "yok",
-            "için",
-            "çok",
-        ]
-    ),
-}
 _VIETNAMESE_MARKS = set("ơưăđạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
 
 
@@ -338,8 +178,23 @@ class LanguageDetector:
             for lang in self.languages
         }
         self._words = {lang: set().union(*per) for lang, per in latin_words.items()}
-        # The words that only one language's residents use.
+        # The words that only one language's residents use: from the pack's
+        # examples, and the bot's own few ("gracias") that no other language
+        # of this pack uses, so a small pack's one-word thanks is recognised.
         self._owners = _word_owners(latin_words)
+        for lang in self.languages:
+            others = set().union(*(w for o, w in self._words.items() if o != lang))
+            for word in map(pack_normalize, TELLING.get(lang, ())):
+                if word and word not in others:
+                    self._owners.setdefault(word, lang)
+        # Everyday words of the Latin-script languages this pack does not
+        # offer, less any word the pack's own phrasings use.
+        supported = {_fold(w) for w in self._model.vocabulary}
+        self._foreign = {
+            lang: frozenset(_fold(w) for w in vocab) - supported
+            for lang, vocab in EVERYDAY.items()
+            if lang not in self.languages
+        }
 
     def detect(self, text: str) -> Detection:
         text = unicodedata.normalize("NFKC", text[:2000])
@@ -438,12 +293,10 @@ class LanguageDetector:
     def _other_latin(self, words: list[str]) -> str | None:
         if len(words) < 3:
             return None
-        supported = self._model.vocabulary
+        folded = [_fold(w) for w in words]
         best, best_hits = None, 0
-        for lang, vocab in _OTHER_LATIN.items():
-            if lang in self.languages:
-                continue
-            hits = sum(1 for w in words if w in vocab and w not in supported)
+        for lang, vocab in self._foreign.items():
+            hits = sum(1 for w in folded if w in vocab)
             if hits > best_hits:
                 best, best_hits = lang, hits
         if best and best_hits >= 2 and best_hits / len(words) >= 0.3:
@@ -451,9 +304,7 @@ class LanguageDetector:
         return None
 
 
-_LATIN_LANGUAGES = frozenset(
-    {"en", "es", "fr", "ht", "pl", "pt", "de", "it", "vi", "tl", "nl", "tr", "ro", "so", "sw"}
-)
+_LATIN_LANGUAGES = LATIN
 
 
 _TRAINING_PER_LANGUAGE = 200
@@ -462,6 +313,12 @@ _KNOWN_SHARE = 0.4
 # in the pack's examples (and it is used at least this often).
 _OWNER_SHARE = 0.85
 _OWNER_MIN_USES = 3
+
+
+def _fold(word: str) -> str:
+    """A word without its accents ("école" -> "ecole"), for comparing word lists."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _latin_word(word: str) -> bool:

@@ -15,6 +15,7 @@ from bot.replies import Reply
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
+CHICAGO = ROOT / "examples" / "chicago"  # the second city: proves a pack swaps cleanly
 LOCALES = ROOT / "locales"
 SHARED = ROOT.parent / "shared"
 DEV_SET = SHARED / "eval" / "dev.jsonl"
@@ -26,7 +27,26 @@ os.environ.setdefault("SAFECITY_CACHE", tempfile.mkdtemp(prefix="safecity-test-c
 
 @pytest.fixture(scope="session")
 def engine() -> Engine:
-    return Engine(CONTENT, LOCALES)
+    return pack_engine("nyc")
+
+
+@pytest.fixture(scope="session")
+def chicago_engine() -> Engine:
+    return pack_engine("chicago")
+
+
+# The packs the pack-independent tests run on: a module whose tests must hold
+# for any city overrides `engine` with `@pytest.fixture(params=PACKS)` and
+# `return pack_engine(request.param)` (the `say` fixture follows it).
+PACKS = {"nyc": CONTENT, "chicago": CHICAGO}
+_ENGINES: dict[str, Engine] = {}
+
+
+def pack_engine(name: str) -> Engine:
+    """One engine per pack for the whole run."""
+    if name not in _ENGINES:
+        _ENGINES[name] = Engine(PACKS[name], LOCALES)
+    return _ENGINES[name]
 
 
 Say = Callable[..., Reply]
@@ -35,6 +55,23 @@ Say = Callable[..., Reply]
 @pytest.fixture
 def say(engine: Engine) -> Say:
     """Send one message (or command/button) to the engine and get the reply."""
+    return sayer(engine)
+
+
+@pytest.fixture(scope="session")
+def nyc_engine() -> Engine:
+    """The New York pack, for tests of its own facts in a module whose
+    `engine` runs on every pack."""
+    return pack_engine("nyc")
+
+
+@pytest.fixture
+def nyc_say(nyc_engine: Engine) -> Say:
+    return sayer(nyc_engine)
+
+
+def sayer(engine: Engine) -> Say:
+    """A function that sends one message (or command/button) to the engine."""
 
     def _say(
         text: str | None = None,

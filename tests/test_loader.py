@@ -206,3 +206,25 @@ def test_empty_and_non_utf8_files(tmp_path: Path) -> None:
     assert any(p.startswith("about.yaml:1: not UTF-8") for p in found), found
     (root / "topics" / "about.yaml").write_text("", encoding="utf-8")
     assert any("empty" in p for p in problems(root))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "warned"),
+    [
+        ("Call the Test Hotline, {hotline}.", True),
+        ("Llame a la línea Test Hotline: {hotline}", True),
+        ("Call the Test Hotline at {hotline.phone}.", False),
+        ("For help, call {hotline}.", False),
+        ("The hotline is free. Call {hotline}.", False),  # one word of two, another sentence
+    ],
+)
+def test_a_contact_named_twice_is_a_warning(tmp_path: Path, sentence: str, warned: bool) -> None:
+    """{hotline} prints the contact's name: a sentence that already gives it
+    wants {hotline.phone}."""
+    schools = MINI_SCHOOLS.replace("Call {hotline} for help.", sentence)
+    assert sentence in schools
+    root = write_pack(tmp_path, {"topics/schools.yaml": schools})
+    found = [w for w in problems(root, "warning") if "prints the contact's name" in w]
+    assert bool(found) == warned, found
+    if warned:
+        assert found[0].startswith("schools.yaml:") and "{hotline.phone}" in found[0]

@@ -5,11 +5,20 @@ from __future__ import annotations
 import random
 import uuid
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.engine import Engine, Incoming
 from bot.html import validate, visible_length
+from tests.conftest import PACKS, pack_engine
+
+
+@pytest.fixture(scope="module", params=sorted(PACKS))
+def engine(request: pytest.FixtureRequest) -> Engine:
+    """Pack-independent: every test here runs on the New York and Chicago packs."""
+    return pack_engine(request.param)
+
 
 NASTY = [
     "",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 import yaml
@@ -11,7 +12,7 @@ from bot.engine import Engine, Incoming
 from bot.html import validate, visible_length
 from bot.normalize import normalize
 from bot.pack.loader import MIN_EXAMPLES, load_pack
-from tests.conftest import CONTENT, DEV_SET, SHARED
+from tests.conftest import CHICAGO, CONTENT, DEV_SET, SHARED
 
 NYC_LANGUAGES = ("en", "es", "zh", "ru", "bn", "ht", "ko", "ar", "ur", "fr", "pl")
 
@@ -60,9 +61,11 @@ def test_enough_example_questions_in_every_language(engine: Engine) -> None:
             assert block is not None and len(block.examples) >= MIN_EXAMPLES, (topic.id, lang)
 
 
-def test_no_example_question_copies_the_dev_set_or_the_held_out_messages() -> None:
+@pytest.mark.parametrize("content", [CONTENT, CHICAGO], ids=["nyc", "chicago"])
+def test_no_example_question_copies_the_dev_set_or_the_held_out_messages(content: Path) -> None:
     sets = [DEV_SET] if DEV_SET.exists() else []
     sets += sorted((CONTENT.parent / "bench" / "heldout").glob("*.jsonl"))
+    assert CONTENT.parent / "bench" / "heldout" / "chicago.jsonl" in sets
     assert sets
     dev = {
         normalize(json.loads(line)["text"])
@@ -71,7 +74,7 @@ def test_no_example_question_copies_the_dev_set_or_the_held_out_messages() -> No
         if line.strip()
     }
     dev.discard("")
-    result = load_pack(CONTENT)
+    result = load_pack(content)
     assert result.pack is not None
     copied = [
         (topic.id, lang, example)

@@ -27,7 +27,7 @@ from bot.pack import yamledit
 from bot.pack.loader import load_pack
 from bot.pack.model import Pack
 from bot.pack.poimport import import_po
-from tests.conftest import CONTENT, LOCALES, ROOT
+from tests.conftest import CONTENT, LOCALES, PACKS, ROOT
 
 TOPIC = "city-id-card"
 EN_OLD = "IDNYC does not ask about immigration status."
@@ -46,6 +46,14 @@ LATER = max(
 @pytest.fixture
 def work(tmp_path: Path) -> Path:
     shutil.copytree(CONTENT, tmp_path / "content")
+    shutil.copytree(LOCALES, tmp_path / "locales")
+    return tmp_path
+
+
+@pytest.fixture(params=sorted(PACKS))
+def pack_work(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """A copy of each pack (New York, Chicago) and the catalogs."""
+    shutil.copytree(PACKS[request.param], tmp_path / "content")
     shutil.copytree(LOCALES, tmp_path / "locales")
     return tmp_path
 
@@ -217,8 +225,9 @@ def test_export_refuses_the_source_language_and_unknown_ones(
 
 
 def test_round_trip_without_edits_changes_no_byte(
-    work: Path, capsys: pytest.CaptureFixture[str]
+    pack_work: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    work = pack_work
     content = work / "content"
     before = snapshot(content)
     pack = pack_of(content)

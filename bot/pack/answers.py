@@ -54,6 +54,36 @@ def placeholders(text: str) -> list[tuple[str, str | None]]:
     return [(m.group(1), m.group(2)) for m in PLACEHOLDER.finditer(text)]
 
 
+# Where the sentence leading up to a placeholder starts.
+_SENTENCE_START = re.compile(r"[.!?;\n•]\s|[。！？；۔।]")
+_NAME_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def named_twice(
+    text: str, contacts: Mapping[str, Contact], language: str, default: str
+) -> list[str]:
+    """Whole-contact placeholders ({x}, which print the contact's name) whose
+    sentence already names that contact: "call the Family Support Hotline,
+    {hotline}" shows the name twice; {hotline.phone} was meant."""
+    found = []
+    for m in PLACEHOLDER.finditer(text):
+        key, part = m.group(1), m.group(2)
+        contact = contacts.get(key)
+        if part is not None or contact is None:
+            continue
+        before = text[: m.start()]
+        starts = [s.end() for s in _SENTENCE_START.finditer(before)]
+        sentence = before[starts[-1] if starts else 0 :]
+        sentence = PLACEHOLDER.sub(" ", re.sub(r"<[^>]+>", " ", sentence)).casefold()
+        core = contact.local_name(language, default).split("(")[0].casefold().strip()
+        words = set(_NAME_WORD.findall(core))
+        said = set(_NAME_WORD.findall(sentence))
+        # A long name: two of its words; a short one ("NYC Care"): all of it.
+        if (len(words) >= 2 and len(words & said) >= 2) or (core and core in sentence):
+            found.append(key)
+    return found
+
+
 def _link(url: str, language: str) -> str:
     shown = re.sub(r"^https?://(www\.)?", "", url).rstrip("/")
     return f'<a href="{escape(url)}">{isolate(escape(shown), language)}</a>'

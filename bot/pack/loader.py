@@ -21,7 +21,7 @@ from ..bidi import unisolated_runs
 from ..languages import is_rtl
 from ..normalize import pack_normalize
 from . import provenance, yamlsource
-from .answers import CONTACT_PARTS, placeholders, render_answer_text
+from .answers import CONTACT_PARTS, named_twice, placeholders, render_answer_text
 from .model import (
     NOTICE_FILE,
     NOTICE_ID,
@@ -463,6 +463,14 @@ def _check_block(
                     f"{code!r} answer: {{{name}.{part}}}: a contact has only "
                     + ", ".join(CONTACT_PARTS),
                 )
+        for key_name in named_twice(block.answer, spec.contacts, code, spec.default_language):
+            report.add(
+                doc,
+                (*key, "answer"),
+                f"{code!r} answer: {{{key_name}}} prints the contact's name, which the sentence "
+                f"already gives: write {{{key_name}.phone}} (or .url)",
+                "warning",
+            )
         for number in provenance.typed_phone_numbers(block.answer):
             report.add(
                 doc,

@@ -81,10 +81,11 @@ def bot_env(fake: FakeTelegram, **extra: str) -> dict[str, str]:
     return fake.bot_env(**{"LOG_LEVEL": "DEBUG", "RELOAD_INTERVAL": "0.3", **extra})
 
 
-def copy_content(dest: Path) -> tuple[Path, Path]:
-    """A private copy of content/ and locales/, safe to edit while others edit the real ones."""
+def copy_content(dest: Path, pack: Path = ROOT / "content") -> tuple[Path, Path]:
+    """A private copy of a pack (default content/) and locales/, safe to edit
+    while others edit the real ones."""
     content, locales = dest / "content", dest / "locales"
-    shutil.copytree(ROOT / "content", content)
+    shutil.copytree(pack, content)
     shutil.copytree(ROOT / "locales", locales)
     return content, locales
 
