@@ -41,6 +41,7 @@ from .. import errors, ui
 from ..engine import COMMANDS, Engine, Incoming, fallback_language
 from ..html import escape
 from ..replies import Reply
+from ..stats import Recorder
 from .flood import FloodGuard, Verdict
 from .inline import InlineAnswers
 from .memory import LanguageMemory
@@ -64,10 +65,17 @@ _NAVIGATION_KINDS = frozenset(
 class Shell:
     """The Telegram side of the conversation, shared by all handlers."""
 
-    def __init__(self, engine: Engine, memory: LanguageMemory, flood: FloodGuard) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        memory: LanguageMemory,
+        flood: FloodGuard,
+        stats: Recorder | None = None,
+    ) -> None:
         self.engine = engine
         self.memory = memory
         self.flood = flood
+        self.stats = stats  # topic counts: sees the Incoming and the Reply, never the Update
         self.inline = InlineAnswers(engine, memory)
         self.counts: Counter[str] = Counter()  # kinds of updates answered, for the logs
 
@@ -111,6 +119,8 @@ class Shell:
             user = update.effective_user
             self.memory.remember(user.id if user else None, reply.set_language)
         self.counts[reply.kind] += 1
+        if self.stats is not None:
+            self.stats.record(incoming, reply)
         return reply
 
     async def _admit(self, bot: Bot, update: Update, chat: Chat) -> bool:

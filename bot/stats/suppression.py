@@ -1,0 +1,112 @@
+"""Small-cell suppression for the report, primary and complementary.
+
+Every figure is a sum of base counts (topic x language x outcome over the
+report's days): its *support*. A figure under K is hidden ("< K"). Hiding it
+is not enough when other figures still shown add up to it: a total minus its
+other parts, or a topic's reads minus its per-language reads. So:
+
+1. An explicit total (a column total, "not helpful" as the sum of its
+   reasons) is hidden as soon as one of its parts is, so that no sum of
+   hidden figures is ever known (a known sum of "< 5" figures of 0, or of
+   4 + 4 = 8, would give them away through their bounds).
+2. Then, for the relations nobody wrote down: a hidden figure can be worked
+   out from the shown ones exactly when its support vector lies in the span
+   of theirs. While one does, the broadest shown figure that takes part in
+   expressing it (a total before a cell) is hidden too, and the check runs
+   again.
+
+Ratios are shown only when every count they are made from is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+_TOLERANCE = 1e-8
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str  # unique within a report
+    value: int
+    support: frozenset[Hashable]
+
+
+@dataclass(frozen=True)
+class Group:
+    """`total` is the sum of `parts` (all figure keys)."""
+
+    total: str
+    parts: tuple[str, ...]
+
+
+def suppress(figures: Sequence[Figure], k: int, groups: Iterable[Group] = ()) -> set[str]:
+    """The keys of the figures to hide."""
+    groups = list(groups)
+    hidden = {f.key for f in figures if f.value < k}
+    while True:
+        _hide_totals(hidden, groups)
+        extra = _recoverable(figures, hidden)
+        if extra is None:
+            return hidden
+        hidden.add(extra)
+
+
+def _hide_totals(hidden: set[str], groups: list[Group]) -> None:
+    changed = True
+    while changed:
+        changed = False
+        for group in groups:
+            if group.total not in hidden and any(p in hidden for p in group.parts):
+                hidden.add(group.total)
+                changed = True
+
+
+def _recoverable(figures: Sequence[Figure], hidden: set[str]) -> str | None:
+    """A shown figure to hide because a hidden one can be computed from the
+    shown ones; None when none can."""
+    if not hidden or len(hidden) == len(figures):
+        return None
+    # Base counts that belong to exactly the same figures move together:
+    # merge them into one column (the linear relations stay the same).
+    pattern: dict[Hashable, list[int]] = {}
+    for i, figure in enumerate(figures):
+        for base in figure.support:
+            pattern.setdefault(base, []).append(i)
+    columns = {v: c for c, v in enumerate(dict.fromkeys(tuple(v) for v in pattern.values()))}
+    vectors = np.zeros((len(figures), len(columns)))
+    for members in pattern.values():
+        vectors[members, columns[tuple(members)]] = 1.0
+    index = {f.key: i for i, f in enumerate(figures)}
+
+    def leaks(secret: int, shown: list[int]) -> bool:
+        return _in_span(vectors[secret], vectors[shown])
+
+    shown = [i for i, f in enumerate(figures) if f.key not in hidden]
+    for key in sorted(hidden):
+        secret = index[key]
+        if not vectors[secret].any() or not leaks(secret, shown):
+            continue
+        # Shown figures that take part in some way of computing it.
+        coefficients = np.linalg.lstsq(vectors[shown].T, vectors[secret], rcond=None)[0]
+        involved = [i for i, c in zip(shown, coefficients, strict=True) if abs(c) > 1e-6]
+        # The broadest figure (a total rather than a cell) costs the reader
+        # least; best of all one whose hiding is enough on its own.
+        involved.sort(key=lambda i: (-len(figures[i].support), figures[i].value, figures[i].key))
+        for i in involved:
+            if not leaks(secret, [j for j in shown if j != i]):
+                return figures[i].key
+        return figures[involved[0]].key
+    return None
+
+
+def _in_span(v: np.ndarray, rows: np.ndarray) -> bool:
+    if rows.size == 0:
+        return False
+    _, singular, vt = np.linalg.svd(rows, full_matrices=False)
+    basis = vt[singular > _TOLERANCE * max(1.0, float(singular[0]))]
+    residual = v - basis.T @ (basis @ v)
+    return bool(np.linalg.norm(residual) < 1e-6)
