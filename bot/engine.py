@@ -298,8 +298,7 @@ class _Turn:
             notes = (self.t(lang, ui.STATUS_NOTE),)
         urgent = self.urgent_topic(match)
         if urgent is not None:
-            reply = self.writer.answer(urgent, lang, extra_notes=notes, confidence=match.confidence)
-            return replace(reply, urgent=True)
+            return self.writer.answer(urgent, lang, extra_notes=notes, confidence=match.confidence)
         if match.topic is None and words >= story.STORY_WORDS and match.intent is None:
             match = self.story_match(text, match)
         if match.topic is not None:

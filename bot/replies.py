@@ -35,7 +35,7 @@ class Reply:
     confidence: int = 0
     set_language: str | None = None  # the resident just chose this language
     notes: tuple[str, ...] = field(default=())
-    urgent: bool = False  # answered first because agents are here now
+    urgent: bool = False  # the answer for when agents are here now
     # Feedback: the vote this tap gives and the one it replaces (counted -1),
     # and the rows that replace the feedback row of the answer tapped on.
     vote: str | None = None
@@ -240,6 +240,7 @@ class Writer:
             topic=topic.id,
             confidence=confidence,
             notes=tuple(notes),
+            urgent=topic.urgent,
         )
 
     # -- feedback --------------------------------------------------------

@@ -11,7 +11,7 @@ NO_TOPIC = "-"  # declines, "did you mean", unsupported languages: no topic was 
 
 ANSWERED = "answered"  # a typed message answered with a topic
 OPENED = "opened"  # an answer opened from a button, a command or a deep link
-URGENT = "urgent"  # a typed message answered with the urgent topic first
+URGENT = "urgent"  # a typed message answered with an urgent topic (agents here now)
 DID_YOU_MEAN = "did_you_mean"
 DECLINED = "declined"
 UNSUPPORTED = "unsupported_language"
@@ -40,7 +40,7 @@ def outcomes(incoming: Incoming, reply: Reply) -> list[Count]:
         return counts
     if reply.kind == "answer" and reply.topic:
         typed = incoming.text is not None
-        outcome = URGENT if reply.urgent else ANSWERED if typed else OPENED
+        outcome = OPENED if not typed else URGENT if reply.urgent else ANSWERED
         return [(reply.topic, lang, outcome, 1)]
     simple = {"choices": DID_YOU_MEAN, "decline": DECLINED, "unsupported_language": UNSUPPORTED}
     if reply.kind in simple:
