@@ -55,8 +55,9 @@ def to_csv(report: Report) -> str:
     writer.writerow(["section", "row", "column", "value"])
     for table in report.tables:
         for row in table.rows:
-            name = row[0].text
-            for column, cell in zip(table.columns[1:], row[1:], strict=True):
+            name = " / ".join(c.text for c in row[: table.labels])
+            cut = table.labels
+            for column, cell in zip(table.columns[cut:], row[cut:], strict=True):
                 if cell.text:
                     writer.writerow([table.title, name, column, cell.text])
     return buffer.getvalue()

@@ -53,6 +53,7 @@ class Table:
     rows: list[list[Cell]] = field(default_factory=list)
     note: str = ""
     bar_column: int | None = None  # the column drawn as bars in HTML
+    labels: int = 1  # leading columns that name the row
 
 
 @dataclass
@@ -268,6 +269,7 @@ def _work_table(f: _Figures, pack: Pack, needs_work: list[tuple[str, str, str]])
         ["topic", "language", "reads", "why"],
         note="Most read first. Stale: the English changed after this translation was made.",
         bar_column=2,
+        labels=2,
     )
     why = {(t, lang): w for t, lang, w in needs_work}
     keys = [f"reads:{t}:{lang}" for t, lang, _ in needs_work]

@@ -6,9 +6,9 @@ is not enough when other figures still shown add up to it: a total minus its
 other parts, or a topic's reads minus its per-language reads. So:
 
 1. An explicit total (a column total, "not helpful" as the sum of its
-   reasons) is hidden as soon as one of its parts is, so that no sum of
-   hidden figures is ever known (a known sum of "< 5" figures of 0, or of
-   4 + 4 = 8, would give them away through their bounds).
+   reasons) is hidden as soon as one of its non-zero parts is, so that no
+   sum of hidden figures is ever known (4 + 4 = 8 would give two "< 5"
+   away through their bounds).
 2. Then, for the relations nobody wrote down: a hidden figure can be worked
    out from the shown ones exactly when its support vector lies in the span
    of theirs. While one does, the broadest shown figure that takes part in
@@ -46,29 +46,35 @@ class Group:
 def suppress(figures: Sequence[Figure], k: int, groups: Iterable[Group] = ()) -> set[str]:
     """The keys of the figures to hide."""
     groups = list(groups)
+    values = {f.key: f.value for f in figures}
     hidden = {f.key for f in figures if f.value < k}
     while True:
-        _hide_totals(hidden, groups)
+        _hide_totals(hidden, groups, values)
         extra = _recoverable(figures, hidden)
         if extra is None:
             return hidden
         hidden.add(extra)
 
 
-def _hide_totals(hidden: set[str], groups: list[Group]) -> None:
+def _hide_totals(hidden: set[str], groups: list[Group], values: dict[str, int]) -> None:
     changed = True
     while changed:
         changed = False
         for group in groups:
-            if group.total not in hidden and any(p in hidden for p in group.parts):
+            if group.total not in hidden and any(
+                p in hidden and values[p] > 0 for p in group.parts
+            ):
                 hidden.add(group.total)
                 changed = True
 
 
 def _recoverable(figures: Sequence[Figure], hidden: set[str]) -> str | None:
     """A shown figure to hide because a hidden one can be computed from the
-    shown ones; None when none can."""
-    if not hidden or len(hidden) == len(figures):
+    shown ones; None when none can. Hidden zeros are printed "< K" like the
+    rest, but count as known here: a zero tells that nobody did something,
+    not who, and assuming it known makes the check stricter."""
+    secrets = sorted(f.key for f in figures if f.key in hidden and f.value > 0)
+    if not secrets:
         return None
     # Base counts that belong to exactly the same figures move together:
     # merge them into one column (the linear relations stay the same).
@@ -81,32 +87,38 @@ def _recoverable(figures: Sequence[Figure], hidden: set[str]) -> str | None:
     for members in pattern.values():
         vectors[members, columns[tuple(members)]] = 1.0
     index = {f.key: i for i, f in enumerate(figures)}
-
-    def leaks(secret: int, shown: list[int]) -> bool:
-        return _in_span(vectors[secret], vectors[shown])
-
-    shown = [i for i, f in enumerate(figures) if f.key not in hidden]
-    for key in sorted(hidden):
-        secret = index[key]
-        if not vectors[secret].any() or not leaks(secret, shown):
+    known = [i for i, f in enumerate(figures) if f.key not in hidden or f.value == 0]
+    shown = {i for i, f in enumerate(figures) if f.key not in hidden}
+    basis = _basis(vectors[known])
+    for key in secrets:
+        secret = vectors[index[key]]
+        if not _in_span(secret, basis):
             continue
         # Shown figures that take part in some way of computing it.
-        coefficients = np.linalg.lstsq(vectors[shown].T, vectors[secret], rcond=None)[0]
-        involved = [i for i, c in zip(shown, coefficients, strict=True) if abs(c) > 1e-6]
+        coefficients = np.linalg.lstsq(vectors[known].T, secret, rcond=None)[0]
+        involved = [
+            i for i, c in zip(known, coefficients, strict=True) if abs(c) > 1e-6 and i in shown
+        ]
         # The broadest figure (a total rather than a cell) costs the reader
         # least; best of all one whose hiding is enough on its own.
         involved.sort(key=lambda i: (-len(figures[i].support), figures[i].value, figures[i].key))
         for i in involved:
-            if not leaks(secret, [j for j in shown if j != i]):
+            if not _in_span(secret, _basis(vectors[[j for j in known if j != i]])):
                 return figures[i].key
         return figures[involved[0]].key
     return None
 
 
-def _in_span(v: np.ndarray, rows: np.ndarray) -> bool:
+def _basis(rows: np.ndarray) -> np.ndarray:
+    """An orthonormal basis of the rows' span."""
     if rows.size == 0:
-        return False
+        return rows
     _, singular, vt = np.linalg.svd(rows, full_matrices=False)
-    basis = vt[singular > _TOLERANCE * max(1.0, float(singular[0]))]
+    return vt[singular > _TOLERANCE * max(1.0, float(singular[0]))]
+
+
+def _in_span(v: np.ndarray, basis: np.ndarray) -> bool:
+    if basis.size == 0:
+        return False
     residual = v - basis.T @ (basis @ v)
     return bool(np.linalg.norm(residual) < 1e-6)
