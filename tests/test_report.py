@@ -187,6 +187,14 @@ def test_complementary_suppression_breaks_every_subtraction() -> None:
     # Two small parts: neither is given away by a shown total of them ("< 5" twice, total 8).
     hidden = suppress([f("p", 4, 1), f("q", 4, 2), f("t", 8, 1, 2)], 5, [Group("t", ("p", "q"))])
     assert hidden == {"p", "q", "t"}
+    # Three "< 5" adding up to 3: any of them could hold it, so the total stays.
+    parts = [f("p", 3, 1), f("q", 0, 2), f("r", 0, 3), f("s", 20, 4)]
+    group = Group("t", ("p", "q", "r", "s"))
+    assert suppress([*parts, f("t", 23, 1, 2, 3, 4)], 5, [group]) == {"p", "q", "r"}
+    # A withheld part is at least K: 3 + a withheld 5 = 8 pins both down.
+    parts = [f("p", 3, 1), f("w", 5, 2), f("s", 20, 3), f("w2", 5, 2, 9)]
+    hidden = suppress([*parts, f("t", 28, 1, 2, 3)], 5, [Group("t", ("p", "w", "s"))])
+    assert "t" in hidden or "w" not in hidden
 
 
 def test_html_is_one_self_contained_file(engine: Engine) -> None:

@@ -6,9 +6,10 @@ is not enough when other figures still shown add up to it: a total minus its
 other parts, or a topic's reads minus its per-language reads. So:
 
 1. An explicit total (a column total, "not helpful" as the sum of its
-   reasons) is hidden as soon as one of its non-zero parts is, so that no
-   sum of hidden figures is ever known (4 + 4 = 8 would give two "< 5"
-   away through their bounds).
+   reasons) minus its shown parts is what its hidden parts add up to. The
+   total is hidden when that sum, with what a reader knows of each hidden
+   part (0..K-1 for "< K", at least K for a withheld one), pins a non-zero
+   part down: one hidden part alone, or 4 + 4 = 8 with K = 5.
 2. Then, for the relations nobody wrote down: a hidden figure can be worked
    out from the shown ones exactly when its support vector lies in the span
    of theirs. While one does, the broadest shown figure that takes part in
@@ -20,6 +21,7 @@ Ratios are shown only when every count they are made from is shown.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -46,33 +48,45 @@ class Group:
 def suppress(figures: Sequence[Figure], k: int, groups: Iterable[Group] = ()) -> set[str]:
     """The keys of the figures to hide."""
     groups = list(groups)
-    values = {f.key: f.value for f in figures}
+    by_key = {f.key: f for f in figures}
     hidden = {f.key for f in figures if f.value < k}
     while True:
-        _hide_totals(hidden, groups, values)
+        _hide_totals(hidden, groups, by_key, k)
         extra = _recoverable(figures, hidden)
         if extra is None:
             return hidden
         hidden.add(extra)
 
 
-def _hide_totals(hidden: set[str], groups: list[Group], values: dict[str, int]) -> None:
+def _hide_totals(hidden: set[str], groups: list[Group], by_key: dict[str, Figure], k: int) -> None:
+    """Hide a shown total when what it leaves for its hidden parts pins one of
+    them down: a reader knows each "< K" part lies in 0..K-1 and each
+    withheld one is at least K (else it would read "< K")."""
     changed = True
     while changed:
         changed = False
         for group in groups:
-            if group.total not in hidden and any(
-                p in hidden and values[p] > 0 for p in group.parts
-            ):
-                hidden.add(group.total)
-                changed = True
+            if group.total in hidden:
+                continue
+            secret = [by_key[p] for p in group.parts if p in hidden]
+            left = by_key[group.total].value - sum(
+                by_key[p].value for p in group.parts if p not in hidden
+            )
+            bounds = [(0.0, k - 1.0) if f.value < k else (float(k), math.inf) for f in secret]
+            low, high = sum(b[0] for b in bounds), sum(b[1] for b in bounds)
+            for figure, (lo, hi) in zip(secret, bounds, strict=True):
+                fewest = max(lo, left - (high - hi))
+                most = min(hi, left - (low - lo))
+                if figure.value > 0 and fewest >= most:
+                    hidden.add(group.total)
+                    changed = True
+                    break
 
 
 def _recoverable(figures: Sequence[Figure], hidden: set[str]) -> str | None:
-    """A shown figure to hide because a hidden one can be computed from the
-    shown ones; None when none can. Hidden zeros are printed "< K" like the
-    rest, but count as known here: a zero tells that nobody did something,
-    not who, and assuming it known makes the check stricter."""
+    """A shown figure to hide because a hidden one (not zero: a zero tells
+    that nobody did something, not who) can be computed exactly from the
+    shown ones; None when none can."""
     secrets = sorted(f.key for f in figures if f.key in hidden and f.value > 0)
     if not secrets:
         return None
@@ -87,8 +101,8 @@ def _recoverable(figures: Sequence[Figure], hidden: set[str]) -> str | None:
     for members in pattern.values():
         vectors[members, columns[tuple(members)]] = 1.0
     index = {f.key: i for i, f in enumerate(figures)}
-    known = [i for i, f in enumerate(figures) if f.key not in hidden or f.value == 0]
-    shown = {i for i, f in enumerate(figures) if f.key not in hidden}
+    known = [i for i, f in enumerate(figures) if f.key not in hidden]
+    shown = set(known)
     basis = _basis(vectors[known])
     for key in secrets:
         secret = vectors[index[key]]
