@@ -16,7 +16,9 @@ def render(report: Report, fmt: str) -> str:
 
 
 def _period(report: Report) -> str:
-    return f"{report.since or 'the first day'} to {report.until or 'the last day'}"
+    if not report.since:
+        return "no counts in this period"
+    return f"{report.since} to {report.until} (UTC days)"
 
 
 def _legend(report: Report) -> str:
@@ -42,10 +44,19 @@ def markdown(report: Report) -> str:
             lines.append("Nothing to list.")
             continue
         lines.append("| " + " | ".join(table.columns) + " |")
-        lines.append("| " + " | ".join(["---"] + ["---:"] * (len(table.columns) - 1)) + " |")
+        align = ["---" if i < table.labels or _is_text(table, i) else "---:" for i in
+                 range(len(table.columns))]  # fmt: skip
+        lines.append("| " + " | ".join(align) + " |")
         for row in table.rows:
             lines.append("| " + " | ".join(c.text.replace("|", "/") for c in row) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _is_text(table: Table, column: int) -> bool:
+    """A column of words (why a topic is on the work list), not of figures."""
+    return all(row[column].value is None and not row[column].text[:1].isdigit()
+               and not row[column].text.startswith(("<", "x", "-"))
+               for row in table.rows if row[column].text)  # fmt: skip
 
 
 def to_csv(report: Report) -> str:

@@ -133,8 +133,12 @@ def build(
     today: date | None = None,
 ) -> Report:
     counts: Counter[Base] = Counter()
+    days: set[str] = set()
     for row in rows:
         counts[(row.topic, row.language, row.outcome)] += row.n
+        days.add(row.day)
+    since = since or min(days, default="")
+    until = until or max(days, default="")
     languages = list(dict.fromkeys([*pack.languages, *(lang for _, lang, _ in counts)]))
     known = [t.id for t in pack.translatable()]
     topics = list(dict.fromkeys([*known, *(t for t, _, _ in counts if t != NO_TOPIC)]))
