@@ -7,8 +7,12 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from . import settings
+
+if TYPE_CHECKING:
+    from .stats import Recorder
 
 
 def _engine(args: argparse.Namespace, share: bool = True):  # type: ignore[no-untyped-def]
@@ -21,7 +25,7 @@ def _engine(args: argparse.Namespace, share: bool = True):  # type: ignore[no-un
         raise SystemExit(1) from exc
 
 
-def _recorder(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _recorder(args: argparse.Namespace) -> Recorder | None:
     """Topic counts for the terminal shells: only when asked (`--stats`)."""
     if not getattr(args, "stats", False):
         return None
