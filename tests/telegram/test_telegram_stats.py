@@ -52,6 +52,15 @@ Key = tuple[str, str, str]
 
 
 @pytest.fixture(scope="module")
+def fake() -> Iterator[FakeTelegram]:
+    """Not strict: the HTML of the same few answers is checked elsewhere, and
+    checking it 10,000 times here would only slow the fake that shares the
+    bot's two cores."""
+    with FakeTelegram(strict=False) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
 def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("stats")
 
