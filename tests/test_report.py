@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from collections.abc import Mapping
 from datetime import date
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.engine import Engine
 from bot.stats import DB_NAME, Store
@@ -236,3 +240,84 @@ def test_no_figure_under_k_is_printed(engine: Engine, k: int) -> None:
     for (_, _, column), value in cells(r).items():
         if value.isdigit():
             assert int(value) >= k, (column, value)
+
+
+# -- an independent check, exact arithmetic ---------------------------------------
+def _rank(rows: list[list[Fraction]]) -> int:
+    """Rank by Gaussian elimination over the rationals (no floating point)."""
+    matrix = [r[:] for r in rows]
+    rank, width = 0, len(matrix[0]) if matrix else 0
+    for col in range(width):
+        pivot = next((i for i in range(rank, len(matrix)) if matrix[i][col] != 0), None)
+        if pivot is None:
+            continue
+        matrix[rank], matrix[pivot] = matrix[pivot], matrix[rank]
+        for i in range(len(matrix)):
+            if i != rank and matrix[i][col] != 0:
+                factor = matrix[i][col] / matrix[rank][col]
+                matrix[i] = [a - factor * b for a, b in zip(matrix[i], matrix[rank], strict=True)]
+        rank += 1
+    return rank
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.integers(min_value=0, max_value=12), min_size=3, max_size=3),
+        min_size=2,
+        max_size=4,
+    )
+)
+def test_no_hidden_cell_of_a_table_with_totals_can_be_computed(table: list[list[int]]) -> None:
+    """Random tables with row, column and grand totals: no hidden non-zero
+    figure is a combination of printed ones (checked exactly), and no printed
+    total pins a hidden part down by the bounds a reader knows."""
+    k = 5
+    figures: list[Figure] = []
+    groups: list[Group] = []
+    cols = len(table[0])
+    for r, row in enumerate(table):
+        for c, value in enumerate(row):
+            figures.append(Figure(f"{r},{c}", value, frozenset({(r, c)})))
+    for r, row in enumerate(table):
+        parts = tuple(f"{r},{c}" for c in range(cols))
+        figures.append(Figure(f"row{r}", sum(row), frozenset((r, c) for c in range(cols))))
+        groups.append(Group(f"row{r}", parts))
+    for c in range(cols):
+        parts = tuple(f"{r},{c}" for r in range(len(table)))
+        total = sum(row[c] for row in table)
+        figures.append(Figure(f"col{c}", total, frozenset((r, c) for r in range(len(table)))))
+        groups.append(Group(f"col{c}", parts))
+    everything = frozenset((r, c) for r in range(len(table)) for c in range(cols))
+    figures.append(Figure("all", sum(map(sum, table)), everything))
+    hidden = suppress(figures, k, groups)
+    assert all(f.key in hidden for f in figures if f.value < k)
+    bases = sorted(everything)
+
+    def vector(f: Figure) -> list[Fraction]:
+        return [Fraction(1 if b in f.support else 0) for b in bases]
+
+    shown = [vector(f) for f in figures if f.key not in hidden]
+    base_rank = _rank(shown) if shown else 0
+    for f in figures:
+        if f.key in hidden and f.value > 0:
+            assert _rank([*shown, vector(f)]) > base_rank, (f.key, table, sorted(hidden))
+    by_key = {f.key: f for f in figures}
+    for group in groups:
+        if group.total in hidden:
+            continue
+        secret = [by_key[p] for p in group.parts if p in hidden]
+        left = by_key[group.total].value - sum(
+            by_key[p].value for p in group.parts if p not in hidden
+        )
+        # Every way of filling the hidden parts within what a reader knows:
+        # each non-zero hidden part must be able to take two values.
+        ranges = [range(k) if f.value < k else range(k, left + 1) for f in secret]
+        seen: dict[str, set[int]] = {f.key: set() for f in secret}
+        for combo in itertools.product(*ranges):
+            if sum(combo) == left:
+                for f, v in zip(secret, combo, strict=True):
+                    seen[f.key].add(v)
+        for f in secret:
+            if f.value > 0:
+                assert len(seen[f.key]) > 1, (f.key, group.total, table)
