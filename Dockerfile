@@ -31,9 +31,14 @@ COPY locales ./locales
 ENV SAFECITY_CONTENT=/app/content \
     SAFECITY_LOCALES=/app/locales \
     SAFECITY_CACHE=/app/cache \
+    SAFECITY_DATA=/app/data \
     LOG_LEVEL=INFO
 
-RUN mkdir -p /app/cache && chown safecity /app/cache
+RUN mkdir -p /app/cache /app/data && chown safecity /app/cache /app/data && chmod 700 /app/data
+
+# Topic counts (per day, topic, language and outcome; never ids or text):
+# `docker run -v safecity-data:/app/data ...` keeps them; STATS=off counts nothing.
+VOLUME ["/app/data"]
 
 USER safecity
 

@@ -8,8 +8,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import settings
+
+if TYPE_CHECKING:
+    from .stats import Recorder
 
 
 def _engine(args: argparse.Namespace, share: bool = True):  # type: ignore[no-untyped-def]
@@ -22,17 +26,44 @@ def _engine(args: argparse.Namespace, share: bool = True):  # type: ignore[no-un
         raise SystemExit(1) from exc
 
 
+def _recorder(args: argparse.Namespace) -> Recorder | None:
+    """Topic counts for the terminal shells: only when asked (`--stats`)."""
+    if not getattr(args, "stats", False):
+        return None
+    from .stats import open_recorder
+
+    return open_recorder()
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
     from .terminal import chat
 
-    return chat(_engine(args), args.lang, sys.stdin, sys.stdout, os.environ.get("BOT_USERNAME"))
+    engine = _engine(args)
+    stats = _recorder(args)
+    try:
+        return chat(engine, args.lang, sys.stdin, sys.stdout, os.environ.get("BOT_USERNAME"), stats)
+    finally:
+        if stats is not None:
+            stats.close()
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from .terminal import ask, stdin_lines
 
     texts = [" ".join(args.text)] if args.text else stdin_lines(sys.stdin)
-    return ask(_engine(args), texts, args.lang, args.json, sys.stdout)
+    engine = _engine(args)
+    stats = _recorder(args)
+    try:
+        return ask(engine, texts, args.lang, args.json, sys.stdout, stats)
+    finally:
+        if stats is not None:
+            stats.close()
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .stats.report import run_report
+
+    return run_report(args, sys.stdout, sys.stderr)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -71,6 +102,9 @@ def cmd_default(args: argparse.Namespace) -> int:
     return cmd_chat(args)
 
 
+_STATS_HELP = "count topics (never text or ids) in the data folder, as the Telegram bot does"
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -90,11 +124,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", help="your language (e.g. es)")
     p.set_defaults(func=cmd_chat)
 
+    p.add_argument("--stats", action="store_true", help=_STATS_HELP)
+
     p = sub.add_parser("ask", parents=[common], help="answer one message, or one per stdin line")
+    p.add_argument("--stats", action="store_true", help=_STATS_HELP)
     p.add_argument("--json", action="store_true", help="one JSON object per input line")
     p.add_argument("--lang", help="the resident's chosen language")
     p.add_argument("text", nargs="*", help="the message (default: read lines from stdin)")
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("report", parents=[common], help="the editors' report from the topic counts")
+    p.add_argument("--since", metavar="DATE", help="first day, YYYY-MM-DD (default: all)")
+    p.add_argument("--until", metavar="DATE", help="last day, YYYY-MM-DD (default: all)")
+    p.add_argument("--format", choices=("md", "csv", "html"), default="md")
+    p.add_argument(
+        "--min-count",
+        type=int,
+        default=5,
+        metavar="K",
+        help="figures under K are shown as '< K' (default 5)",
+    )
+    p.add_argument("--out", metavar="FILE", help="write here instead of stdout")
+    p.add_argument("--data", metavar="DIR", help=f"the data folder (env {settings.DATA_ENV})")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("check", parents=[common], help="validate the content pack and catalogs")
     p.add_argument("--strict", action="store_true", help="fail on warnings too")

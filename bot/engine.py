@@ -266,6 +266,14 @@ class _Turn:
             return self.writer.languages(lang)
         if action.kind == "set_language" and action.target in self.pack.languages:
             return self.writer.language_set(action.target)
+        # Feedback is on topics only (never the privacy notice), in a pack language.
+        feedback_topic = self.pack.topics.get(action.target or "")
+        if feedback_topic is None or action.language not in self.pack.languages:
+            return None
+        if action.kind == "reasons":
+            return self.writer.reasons(feedback_topic, lang, action.previous)
+        if action.kind == "vote" and action.choice is not None:
+            return self.writer.thanks(feedback_topic, lang, action.choice, action.previous)
         return None
 
     # -- free text -------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import ui
-from .callbacks import Action, encode
+from .callbacks import HELPFUL, REASONS, Action, encode
 from .html import escape
 from .i18n import Catalogs
 from .languages import display_name
@@ -35,6 +35,23 @@ class Reply:
     confidence: int = 0
     set_language: str | None = None  # the resident just chose this language
     notes: tuple[str, ...] = field(default=())
+    urgent: bool = False  # the answer for when agents are here now
+    # Feedback: the vote this tap gives and the one it replaces (counted -1),
+    # and the rows that replace the feedback row of the answer tapped on.
+    vote: str | None = None
+    unvote: str | None = None
+    feedback_rows: tuple[tuple[Button, ...], ...] | None = None
+
+
+# The label of each "not helpful" reason.
+REASON_LABELS = {
+    "wrong_topic": ui.REASON_WRONG_TOPIC,
+    "hard_to_understand": ui.REASON_HARD_TO_UNDERSTAND,
+    "out_of_date": ui.REASON_OUT_OF_DATE,
+    "not_my_language": ui.REASON_NOT_MY_LANGUAGE,
+    "unanswered": ui.REASON_UNANSWERED,
+}
+VOTED = "✓ "  # marks the vote already given on an answer
 
 
 class Writer:
@@ -212,6 +229,8 @@ class Writer:
                     ),
                 )
             )
+        if topic.id in self.pack.topics:  # topics, not the privacy notice
+            buttons.append(self.feedback_row(topic.id, language))
         buttons.append(self.nav_row(language))
         return Reply(
             text,
@@ -221,6 +240,66 @@ class Writer:
             topic=topic.id,
             confidence=confidence,
             notes=tuple(notes),
+            urgent=topic.urgent,
+        )
+
+    # -- feedback --------------------------------------------------------
+    def feedback_row(
+        self, topic_id: str, language: str, previous: str | None = None
+    ) -> tuple[Button, ...]:
+        """Helpful / Not helpful, the vote already given marked and carried."""
+        helpful = self.t(language, ui.HELPFUL_BUTTON)
+        not_helpful = self.t(language, ui.NOT_HELPFUL_BUTTON)
+        if previous == HELPFUL:
+            helpful = VOTED + helpful
+        elif previous is not None:
+            not_helpful = VOTED + not_helpful
+        return (
+            Button(
+                helpful,
+                encode(Action("vote", topic_id, language, choice=HELPFUL, previous=previous)),
+            ),
+            Button(not_helpful, encode(Action("reasons", topic_id, language, previous=previous))),
+        )
+
+    def reasons(self, topic: Topic, language: str, previous: str | None) -> Reply:
+        """The reasons an answer was not helpful, in place of its feedback row."""
+        buttons = [
+            Button(
+                (VOTED if reason == previous else "") + self.t(language, REASON_LABELS[reason]),
+                encode(Action("vote", topic.id, language, choice=reason, previous=previous)),
+            )
+            for reason in REASONS
+        ]
+        # Two to a row: five short labels stay readable on a phone.
+        rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
+        text = escape(self.t(language, ui.FEEDBACK_REASONS))
+        return Reply(
+            text,
+            language,
+            rows,
+            kind="feedback_reasons",
+            topic=topic.id,
+            feedback_rows=rows,
+        )
+
+    def thanks(self, topic: Topic, language: str, choice: str, previous: str | None) -> Reply:
+        """A vote: a short thanks, then the related topics."""
+        rows: list[tuple[Button, ...]] = [
+            (self.topic_button(self.pack.topics[rid], language),)
+            for rid in topic.related
+            if rid in self.pack.topics
+        ]
+        rows.append(self.nav_row(language))
+        return Reply(
+            escape(self.t(language, ui.FEEDBACK_THANKS)),
+            language,
+            tuple(rows),
+            kind="feedback",
+            topic=topic.id,
+            vote=choice,
+            unvote=previous,
+            feedback_rows=(self.feedback_row(topic.id, language, choice),),
         )
 
     def choices(

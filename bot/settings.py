@@ -37,3 +37,31 @@ def cache_dir() -> Path:
         return Path(configured)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "safecity-bot"
+
+
+DATA_ENV = "SAFECITY_DATA"
+STATS_ENV = "STATS"
+STATS_FLUSH_ENV = "STATS_FLUSH"
+
+
+def data_dir(flag: str | None = None) -> Path:
+    """Where the topic counts are kept (the one file the bot writes that is
+    not derived from the content). Holds no ids and no text."""
+    configured = flag or os.environ.get(DATA_ENV)
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "safecity-bot"
+
+
+def stats_enabled() -> bool:
+    """STATS=off (or 0, no, false) turns counting off: no file is created."""
+    return os.environ.get(STATS_ENV, "on").strip().lower() not in {"off", "0", "no", "false"}
+
+
+def stats_flush_seconds() -> float:
+    """Seconds between writes of the in-memory counts (a crash loses at most these)."""
+    try:
+        return max(0.05, float(os.environ.get(STATS_FLUSH_ENV, "5")))
+    except ValueError:
+        return 5.0

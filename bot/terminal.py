@@ -11,6 +11,7 @@ from .callbacks import deep_link
 from .engine import COMMANDS, Engine, Incoming
 from .html import visible_text
 from .replies import Button, Reply
+from .stats import Recorder
 
 
 def plain(reply: Reply) -> str:
@@ -51,7 +52,10 @@ def chat(
     stdin: TextIO,
     out: TextIO,
     bot_username: str | None = None,
+    stats: Recorder | None = None,
 ) -> int:
+    """`stats`: count the replies (only with `--stats`, so that editors trying
+    the bot do not add to the residents' numbers)."""
     interactive = stdin.isatty()
     chosen = language
     buttons = render(engine.reply(Incoming(command="start", chosen_language=chosen)), out)
@@ -77,16 +81,26 @@ def chat(
                 continue
             item = Incoming(callback=item.data, chosen_language=chosen)
         reply = engine.reply(item)
+        if stats is not None:
+            stats.record(item, reply)
         if reply.set_language:
             chosen = reply.set_language
         buttons = render(reply, out, bot_username)
 
 
 def ask(
-    engine: Engine, texts: Iterable[str], language: str | None, as_json: bool, out: TextIO
+    engine: Engine,
+    texts: Iterable[str],
+    language: str | None,
+    as_json: bool,
+    out: TextIO,
+    stats: Recorder | None = None,
 ) -> int:
     for text in texts:
-        reply = engine.reply(Incoming(text=text, chosen_language=language))
+        incoming = Incoming(text=text, chosen_language=language)
+        reply = engine.reply(incoming)
+        if stats is not None:
+            stats.record(incoming, reply)
         if as_json:
             out.write(
                 json.dumps(

@@ -76,6 +76,16 @@ CMD_HELP = N_("How to use this bot")
 CMD_ABOUT = N_("About this bot and your privacy")
 CMD_PRIVACY = N_("What is kept, and what Telegram can see")
 PRIVACY_BUTTON = N_("🔒 Privacy")
+# Feedback under every answer: one tap, no free text; only the count is kept.
+HELPFUL_BUTTON = N_("👍 Helpful")
+NOT_HELPFUL_BUTTON = N_("👎 Not helpful")
+REASON_WRONG_TOPIC = N_("Wrong topic")
+REASON_HARD_TO_UNDERSTAND = N_("Hard to understand")
+REASON_OUT_OF_DATE = N_("Out of date")
+REASON_NOT_MY_LANGUAGE = N_("Not in my language")
+REASON_UNANSWERED = N_("Did not answer my question")
+FEEDBACK_REASONS = N_("Choose what was wrong with this answer.")
+FEEDBACK_THANKS = N_("Thank you. Only the vote is counted, never who gave it.")
 
 ALL: tuple[str, ...] = tuple(
     value for name, value in sorted(globals().items()) if name.isupper() and isinstance(value, str)

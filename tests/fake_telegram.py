@@ -5,7 +5,7 @@ It speaks the real HTTP protocol python-telegram-bot uses (POST
 {"ok": true, "result": ...} or {"ok": false, "error_code": N, "description": ...}
 with HTTP status N) and rejects what Telegram would reject: messages over 4096
 characters, malformed HTML, callback data over 64 bytes, more than 50 inline
-results, bad command names, unknown chats, unknown messages to edit.
+results, bad command names, unknown chats, unknown messages to edit (text or keyboard).
 
 It runs its aiohttp server in a thread of its own, so tests stay plain
 synchronous functions: push updates with `message`, `command`, `press`,
@@ -700,6 +700,21 @@ class FakeTelegram:
                 "exactly the same as a current content and reply markup of the message"
             )
         return self._message(chat_id, text, markup, message_id)
+
+    async def _api_editMessageReplyMarkup(self, p: dict[str, Any]) -> Any:
+        chat_id = self._known_chat(p)
+        message_id = int(p.get("message_id") or 0)
+        old = self._chats[chat_id].messages.get(message_id)
+        if old is None:
+            raise _bad("message to edit not found")
+        markup = p.get("reply_markup")
+        _check_markup(markup)
+        if old.get("reply_markup") == markup:
+            raise _bad(
+                "message is not modified: specified new message content and reply markup are "
+                "exactly the same as a current content and reply markup of the message"
+            )
+        return self._message(chat_id, str(old.get("text", "")), markup, message_id)
 
     async def _api_answerCallbackQuery(self, p: dict[str, Any]) -> Any:
         query_id = str(p.get("callback_query_id"))

@@ -25,6 +25,7 @@ from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from .. import settings as paths
 from ..engine import ContentError, Engine
+from ..stats import open_recorder
 from . import config, logs
 from .delivery import PerChatOrder, RetryingRateLimiter
 from .flood import FloodGuard
@@ -84,7 +85,8 @@ class Runner:
     ) -> None:
         self.settings = settings
         flood = FloodGuard(burst=settings.flood_burst, rate=settings.flood_rate)
-        self.shell = Shell(engine, LanguageMemory(), flood)
+        self.stats = open_recorder()
+        self.shell = Shell(engine, LanguageMemory(), flood, self.stats)
         self.ledger = Ledger()
         self.application = build_application(settings, self.shell, self.ledger)
         limiter = self.application.bot.rate_limiter
@@ -144,7 +146,12 @@ class Runner:
             log.error("could not start: %s %s", type(exc).__name__, exc)
             self.exit_code = 1
         finally:
-            await self._shut_down(server, poller)
+            try:
+                await self._shut_down(server, poller)
+            finally:
+                if self.stats is not None:
+                    # Last, after every answer that will be given: their counts too.
+                    await asyncio.to_thread(self.stats.close)
             answered = sum(v for k, v in self.shell.counts.items() if k != "error")
             log.info(
                 "stopped: %d replies, %d inline answers, %d errors, "

@@ -41,10 +41,11 @@ from .. import errors, ui
 from ..engine import COMMANDS, Engine, Incoming, fallback_language
 from ..html import escape
 from ..replies import Reply
+from ..stats import Recorder
 from .flood import FloodGuard, Verdict
 from .inline import InlineAnswers
 from .memory import LanguageMemory
-from .render import Outgoing, outgoing
+from .render import Outgoing, button_rows, outgoing, replace_feedback
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +65,17 @@ _NAVIGATION_KINDS = frozenset(
 class Shell:
     """The Telegram side of the conversation, shared by all handlers."""
 
-    def __init__(self, engine: Engine, memory: LanguageMemory, flood: FloodGuard) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        memory: LanguageMemory,
+        flood: FloodGuard,
+        stats: Recorder | None = None,
+    ) -> None:
         self.engine = engine
         self.memory = memory
         self.flood = flood
+        self.stats = stats  # topic counts: sees the Incoming and the Reply, never the Update
         self.inline = InlineAnswers(engine, memory)
         self.counts: Counter[str] = Counter()  # kinds of updates answered, for the logs
 
@@ -111,6 +119,8 @@ class Shell:
             user = update.effective_user
             self.memory.remember(user.id if user else None, reply.set_language)
         self.counts[reply.kind] += 1
+        if self.stats is not None:
+            self.stats.record(incoming, reply)
         return reply
 
     async def _admit(self, bot: Bot, update: Update, chat: Chat) -> bool:
@@ -192,10 +202,35 @@ class Shell:
         if not await self._admit(context.bot, update, chat):
             return
         reply = self._answer(update, self._incoming(update, callback=query.data or ""))
+        if reply.feedback_rows is not None:
+            edited = await self._edit_feedback(context.bot, query, reply)
+            if edited and reply.kind == "feedback_reasons":
+                return  # the reasons replace the answer's feedback row: nothing to send
         out = outgoing(reply, context.bot.username, self.engine.brain.catalogs)
         if _should_edit(reply, query, out) and await self._edit(query, out):
             return
         await self._send(context.bot, chat, out, None)
+
+    async def _edit_feedback(self, bot: Bot, query: CallbackQuery, reply: Reply) -> bool:
+        """Put the feedback reply's rows in place of the tapped answer's feedback
+        row, so the answer's next tap carries the vote it replaces."""
+        message = query.message
+        if not isinstance(message, Message) or message.reply_markup is None:
+            return False
+        rows = button_rows(
+            reply.feedback_rows or (), reply.language, bot.username, self.engine.brain.catalogs
+        )
+        markup = replace_feedback(message.reply_markup, rows)
+        if markup is None:
+            return False
+        try:
+            await query.edit_message_reply_markup(reply_markup=markup)
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return True
+            log.info("could not edit an answer's feedback row (%s)", exc)
+            return False
+        return True
 
     async def _edit(self, query: CallbackQuery, out: Outgoing) -> bool:
         try:

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from .. import ui
-from ..callbacks import MAX_CALLBACK_BYTES, deep_link
+from ..callbacks import MAX_CALLBACK_BYTES, decode, deep_link
 from ..html import MAX_MESSAGE, split
 from ..i18n import Catalogs
 from ..languages import display_name
@@ -37,16 +37,46 @@ class Outgoing:
 
 
 def keyboard(reply: Reply, bot_username: str, catalogs: Catalogs) -> InlineKeyboardMarkup | None:
+    rows = button_rows(reply.buttons, reply.language, bot_username, catalogs)
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def button_rows(
+    buttons: tuple[tuple[Button, ...], ...], language: str, bot_username: str, catalogs: Catalogs
+) -> list[list[InlineKeyboardButton]]:
     rows: list[list[InlineKeyboardButton]] = []
-    for row in reply.buttons:
-        out = [
-            b
-            for b in (_button(button, reply.language, bot_username, catalogs) for button in row)
-            if b
-        ]
+    for row in buttons:
+        made = (_button(button, language, bot_username, catalogs) for button in row)
+        out = [b for b in made if b]
         if out:
             rows.append(out)
-    return InlineKeyboardMarkup(rows) if rows else None
+    return rows
+
+
+def is_feedback(button: InlineKeyboardButton) -> bool:
+    data = button.callback_data
+    if not isinstance(data, str):
+        return False
+    action = decode(data)
+    return action is not None and action.kind in ("vote", "reasons")
+
+
+def replace_feedback(
+    markup: InlineKeyboardMarkup, rows: list[list[InlineKeyboardButton]]
+) -> InlineKeyboardMarkup | None:
+    """The answer's keyboard with its feedback rows replaced by `rows`, every
+    other button (related topics, Share, menu) kept where it was; None when
+    the keyboard has no feedback row."""
+    kept: list[list[InlineKeyboardButton]] = []
+    placed = False
+    for row in markup.inline_keyboard:
+        if any(is_feedback(b) for b in row):
+            if not placed:
+                kept.extend(rows)
+                placed = True
+            continue
+        kept.append(list(row))
+    return InlineKeyboardMarkup(kept) if placed else None
 
 
 def _button(
