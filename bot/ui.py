@@ -77,6 +77,19 @@ CMD_ABOUT = N_("About this bot and your privacy")
 CMD_PRIVACY = N_("What is kept, and what Telegram can see")
 PRIVACY_BUTTON = N_("🔒 Privacy")
 
+# The outreach kit: the static answers site, flyers and posters.
+SCAN_ANSWER = N_("Scan with your phone's camera to open this answer in Telegram.")
+SCAN_POSTER = N_("Scan a code with your phone's camera to open that answer in Telegram.")
+SCAN_START = N_("Scan to start the bot in {language}.")
+READ_ONLINE = N_("Read this answer on the web:")
+QR_ALT = N_("QR code that opens this link: {link}")
+CONTACTS = N_("Contacts")
+SITE_PRIVACY = N_(
+    "This website has no JavaScript and no cookies, and it loads nothing from other "
+    "websites: no web fonts, no analytics. It works offline too, even from a USB stick. "
+    "A Telegram link opens Telegram, which has its own privacy rules."
+)
+
 ALL: tuple[str, ...] = tuple(
     value for name, value in sorted(globals().items()) if name.isupper() and isinstance(value, str)
 )

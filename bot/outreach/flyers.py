@@ -1,0 +1,398 @@
+"""Printable flyers (one topic, one language, one page) and posters (every
+topic of the menu in one language), as PDF through WeasyPrint.
+
+WeasyPrint lays text out with Pango and HarfBuzz, so Arabic and Urdu are
+joined and right-to-left, Bengali conjuncts form and CJK breaks lines
+correctly; the fonts it uses are embedded (subset) in the PDF. A flyer is tried
+at a size that its length suggests and set smaller until it fits one page;
+one that does not fit at the smallest readable size is reported by topic and
+language, never cut.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import ui
+from ..bidi import FSI, PDI
+from ..html import escape, visible_text
+from ..i18n import Catalogs
+from ..languages import display_name
+from ..pack.model import Pack, Topic
+from .fonts import font_stack, latin_inserts, line_height
+from .qr import qr_svg
+from .views import (
+    TopicView,
+    direction,
+    menu_topics,
+    plain_title,
+    shown,
+    start_link,
+    topic_link,
+    topic_view,
+)
+
+PAPERS = {"letter": "letter", "a4": "A4"}
+# Body sizes tried, largest first (pt). 8 pt is about the smallest a flyer
+# handed to someone in a waiting room can still be read at.
+FLYER_SIZES = (12.5, 11.5, 10.5, 10.0, 9.5, 9.0, 8.5, 8.0)
+# Poster cell: (QR side in mm, title size in pt).
+POSTER_SIZES = ((27.0, 9.0), (24.0, 8.5), (21.0, 8.0), (18.0, 7.5))
+
+
+class FlyerOverflow(Exception):
+    """Flyers or posters that do not fit their page, each named."""
+
+    def __init__(self, misfits: Sequence[tuple[str, str]], paper: str):
+        self.misfits = tuple(misfits)
+        self.paper = paper
+        names = "; ".join(f"topic {topic!r} in language {lang!r}" for topic, lang in misfits)
+        super().__init__(
+            f"does not fit on one {paper} page even at the smallest type, so it was not "
+            f"written (shorten the answer): {names}"
+        )
+
+
+@dataclass(frozen=True)
+class FlyerOptions:
+    username: str
+    base_url: str | None = None  # the site's address: a second QR to the answer's page
+    paper: str = "letter"
+    # Overrides the page size (a CSS `size` value), for a custom paper.
+    page_size: str | None = None
+
+    @property
+    def size(self) -> str:
+        return self.page_size or PAPERS[self.paper]
+
+
+FLYER_STYLE = """
+@page { size: %(size)s; margin: 11mm 12mm 10mm; }
+* { box-sizing: border-box; }
+html { font-family: %(font)s; line-height: %(lh)s; color: #000; font-size: %(fs)spt; }
+body { margin: 0; }
+.city { font-size: .85em; color: #333; margin: 0 0 1mm; border-bottom: 1.2pt solid #000;
+  padding-bottom: 1mm; }
+h1 { font-size: 2.1em; line-height: 1.2; margin: 1mm 0 3mm; }
+.note { border-inline-start: 2.5pt solid #000; padding-inline-start: 2mm; font-style: italic; }
+.answer { columns: 2; column-gap: 7mm; column-fill: balance; }
+.answer p { margin: 0 0 .55em; }
+.answer ul { margin: 0 0 .55em; padding-inline-start: 1.1em; }
+.answer li { margin: 0 0 .2em; }
+a { color: #000; text-decoration: none; }
+.footer-line { font-weight: bold; margin: 2mm 0; }
+.bottom { width: 100%%; border-collapse: collapse; break-inside: avoid; margin-top: 2mm; }
+.bottom td { vertical-align: top; border: 1.2pt solid #000; padding: 3mm; }
+.scan { width: 66mm; text-align: center; }
+.qr { width: 56mm; height: 56mm; display: block; margin: 0 auto 1mm; }
+.qr-small { width: 26mm; height: 26mm; display: block; margin: 2mm auto 1mm; }
+.link { font-size: .72em; overflow-wrap: anywhere; }
+.contacts h2 { font-size: 1.15em; margin: 0 0 1.5mm; }
+.contacts p { margin: 0 0 1.8mm; }
+.name { font-weight: bold; }
+.name[dir=ltr] { text-align: right; }
+.small { font-size: .78em; color: #222; }
+.sources { margin: 2mm 0 0; }
+"""
+
+POSTER_STYLE = """
+@page { size: %(size)s; margin: 10mm; }
+* { box-sizing: border-box; }
+html { font-family: %(font)s; line-height: %(lh)s; color: #000; font-size: 10pt; }
+body { margin: 0; }
+.head { width: 100%%; border-collapse: collapse; margin-bottom: 3mm; }
+.head td { vertical-align: middle; padding: 0 2mm; }
+h1 { font-size: 20pt; line-height: 1.2; margin: 0 0 2mm; }
+.start { width: 38mm; text-align: center; font-weight: bold; font-size: 9pt; }
+.start .qr { width: 34mm; height: 34mm; display: block; margin: 0 auto 1mm; }
+.grid { width: 100%%; border-collapse: collapse; table-layout: fixed; }
+.grid td { border: .8pt solid #000; padding: 1.5mm; text-align: center; vertical-align: top;
+  font-size: %(title)spt; line-height: 1.25; }
+.grid .qr { width: %(qr)smm; height: %(qr)smm; display: block; margin: 0 auto 1mm; }
+.urgent { font-weight: bold; }
+.small { font-size: 8pt; color: #222; }
+"""
+
+POSTER_COLUMNS = 6
+
+
+def _page(language: str, title: str, style: str, body: str) -> str:
+    return (
+        f'<!DOCTYPE html>\n<html lang="{language}" dir="{direction(language)}">\n<head>'
+        f'<meta charset="utf-8"><title>{plain_title(title)}</title>'
+        f"<style>{style}{latin_inserts(language)}</style></head>\n"
+        f"<body>\n{body}\n</body>\n</html>\n"
+    )
+
+
+def _weight(view: TopicView) -> float:
+    """How much room the text takes, in Latin-character equivalents."""
+    text = visible_text(view.body)
+    wide = sum(1 for ch in text if ord(ch) >= 0x2E80)  # CJK and Hangul: full-width
+    return len(text) + wide * 0.9 + 140 * len(view.contacts)
+
+
+def _first_size(view: TopicView) -> int:
+    # Taller lines (Nastaliq) hold less text per page.
+    weight = _weight(view) * float(line_height(view.answer_language)) / 1.5
+    for index, limit in enumerate((900, 1400, 2000, 2500, 3000, 3500, 4000)):
+        if weight < limit:
+            return index
+    return len(FLYER_SIZES) - 1
+
+
+class _Writer:
+    def __init__(self, pack: Pack, catalogs: Catalogs, options: FlyerOptions):
+        self.pack = pack
+        self.catalogs = catalogs
+        self.options = options
+
+    def t(self, language: str, msgid: str, /, **values: object) -> str:
+        return shown(self.catalogs.text(language, msgid, **values), language)
+
+    def qr(self, language: str, link: str, css_class: str = "qr") -> str:
+        return qr_svg(link, self.catalogs.text(language, ui.QR_ALT, link=link), css_class)
+
+    # -- one flyer ---------------------------------------------------------
+    def flyer_html(self, topic: Topic, language: str, size: float) -> str:
+        view = topic_view(self.pack, self.catalogs, topic, language, self.options.username)
+        return self._flyer_html(view, size)
+
+    def _flyer_html(self, view: TopicView, size: float) -> str:
+        language = view.language
+        answer_attrs = (
+            f' lang="{view.answer_language}" dir="{direction(view.answer_language)}"'
+            if view.answer_language != language
+            else ""
+        )
+        city = self.t(language, ui.SHORT_DESCRIPTION, city=self.pack.city)
+        scan = [
+            self.qr(language, view.link),
+            f"<b>{self.t(language, ui.SCAN_ANSWER)}</b>",
+            f'<div class="link" dir="ltr">{escape(view.link)}</div>',
+        ]
+        if self.options.base_url:
+            page = f"{self.options.base_url.rstrip('/')}/{language}/{view.id}.html"
+            scan.append(self.qr(language, page, "qr-small"))
+            scan.append(f'<div class="small">{self.t(language, ui.READ_ONLINE)}</div>')
+            scan.append(f'<div class="link" dir="ltr">{escape(page)}</div>')
+        # A Latin name inside a right-to-left cell is laid out as its own
+        # left-to-right block: wrapped inside the cell's lines, its parentheses
+        # and words would be reordered line by line.
+        rtl_cell = direction(view.answer_language) == "rtl"
+
+        def name(contact_name: str) -> str:
+            plain = visible_text(contact_name).replace(FSI, "").replace(PDI, "")
+            if rtl_cell and plain.isascii():
+                return f'<div class="name" dir="ltr">{contact_name}</div>'
+            return f'<div class="name">{contact_name}</div>'
+
+        contacts = "".join(
+            f"<p>{name(c.name)}"
+            + (f'<b dir="ltr">{escape(c.phone)}</b>' if c.phone else "")
+            + (
+                f'<br><span class="link" dir="ltr">{escape(_short_url(c.url))}</span>'
+                if c.url
+                else ""
+            )
+            + (f'<br><span class="small">{c.hours}</span>' if c.hours else "")
+            + "</p>"
+            for c in view.contacts
+        )
+        sources_label = self.t(language, ui.SOURCES)
+        sources = " · ".join(
+            f'{s.title} <span dir="ltr">({escape(_short_url(s.url))})</span> ({s.when})'
+            for s in view.sources
+        )
+        contacts_cell = (
+            f'<td class="contacts"{answer_attrs}><h2>{self.t(language, ui.CONTACTS)}</h2>'
+            f"{contacts}</td>"
+            if contacts
+            else ""
+        )
+        body = "\n".join(
+            [
+                f'<p class="city">{city}</p>',
+                f"<h1>{view.title}</h1>",
+                *(f'<p class="note">{n}</p>' for n in view.notes),
+                f'<div class="answer"{answer_attrs}>\n{view.body}\n</div>',
+                f'<p class="footer-line"{answer_attrs}>{view.footer}</p>' if view.footer else "",
+                '<table class="bottom"><tr>'
+                f'<td class="scan">{"".join(scan)}</td>{contacts_cell}</tr></table>',
+                f'<p class="small sources"><b>{sources_label}</b> {sources}</p>',
+                f'<p class="small"><b>{view.reviewed}</b></p>' if view.reviewed else "",
+            ]
+        )
+        style = FLYER_STYLE % {
+            "size": self.options.size,
+            "font": font_stack(language),
+            "lh": line_height(language),
+            "fs": f"{size:g}",
+        }
+        return _page(language, view.title, style, body)
+
+    def flyer(self, topic: Topic, language: str) -> bytes | None:
+        """The flyer's PDF, or None when it does not fit one page."""
+        view = topic_view(self.pack, self.catalogs, topic, language, self.options.username)
+        for size in FLYER_SIZES[_first_size(view) :]:
+            pdf = _one_page_pdf(self._flyer_html(view, size))
+            if pdf is not None:
+                return pdf
+        return None
+
+    # -- one poster --------------------------------------------------------
+    def poster_html(self, language: str, qr_mm: float, title_pt: float) -> str:
+        seen: set[str] = set()
+        topics: list[Topic] = []
+        for _category, group in menu_topics(self.pack):
+            for topic in group:
+                if topic.id not in seen:
+                    seen.add(topic.id)
+                    topics.append(topic)
+        cells = [
+            f'<td class="{"urgent" if t.urgent else ""}">'
+            + self.qr(language, topic_link(self.options.username, t.id, language))
+            + f"{shown(t.title(language), language)}</td>"
+            for t in topics
+        ]
+        while len(cells) % POSTER_COLUMNS:
+            cells.append("<td></td>")
+        rows = "".join(
+            "<tr>" + "".join(cells[i : i + POSTER_COLUMNS]) + "</tr>"
+            for i in range(0, len(cells), POSTER_COLUMNS)
+        )
+        name = display_name(language, language)
+        start = start_link(self.options.username, language)
+        city = self.pack.city
+        heading = self.t(language, ui.SHORT_DESCRIPTION, city=city)
+        body = (
+            '<table class="head"><tr><td>'
+            f"<h1>{heading}</h1>"
+            f"<p><b>{self.t(language, ui.SCAN_POSTER)}</b></p>"
+            f'<p class="small">{self.t(language, ui.PRIVACY)}</p></td>'
+            f'<td class="start">{self.qr(language, start)}'
+            f"{self.t(language, ui.SCAN_START, language=name)}</td></tr></table>"
+            f'<table class="grid">{rows}</table>'
+        )
+        footer = self.pack.spec.footer_text(language)
+        if footer:
+            body += f'<p class="small"><b>{shown(footer, language)}</b></p>'
+        style = POSTER_STYLE % {
+            "size": self.options.size,
+            "font": font_stack(language),
+            "lh": line_height(language),
+            "qr": f"{qr_mm:g}",
+            "title": f"{title_pt:g}",
+        }
+        return _page(language, heading, style, body)
+
+    def poster(self, language: str) -> bytes | None:
+        for qr_mm, title_pt in POSTER_SIZES:
+            pdf = _one_page_pdf(self.poster_html(language, qr_mm, title_pt))
+            if pdf is not None:
+                return pdf
+        return None
+
+
+def _short_url(url: str) -> str:
+    for prefix in ("https://", "http://"):
+        if url.startswith(prefix):
+            url = url[len(prefix) :]
+    url = url.removeprefix("www.")
+    return url.rstrip("/")
+
+
+def _one_page_pdf(html: str) -> bytes | None:
+    from weasyprint import HTML
+
+    document = HTML(string=html).render()
+    if len(document.pages) != 1:
+        return None
+    # The file identifier is derived from the input, not random: the same
+    # content gives the same bytes.
+    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    pdf: bytes = document.write_pdf(pdf_identifier=identifier)
+    return pdf
+
+
+# -- building many ---------------------------------------------------------
+# Set before the worker processes fork, read in them: a Pack holds read-only
+# mapping proxies, which cannot be pickled to a worker.
+_JOB: _Writer | None = None
+
+
+def _render(task: tuple[str, str | None, str]) -> tuple[str, str | None, bool]:
+    """Render one flyer (topic id) or poster (None) to `path`; False: did not fit."""
+    language, topic_id, path = task
+    writer = _JOB
+    assert writer is not None
+    pdf = (
+        writer.flyer(writer.pack.topics[topic_id], language)
+        if topic_id
+        else writer.poster(language)
+    )
+    if pdf is None:
+        return language, topic_id, False
+    target = Path(path)
+    if not target.is_file() or target.read_bytes() != pdf:
+        target.write_bytes(pdf)
+    return language, topic_id, True
+
+
+def flyer_path(out: Path, language: str, topic_id: str | None) -> Path:
+    name = f"{topic_id}-{language}.pdf" if topic_id else f"poster-{language}.pdf"
+    return out / language / name
+
+
+def build_flyers(
+    pack: Pack,
+    catalogs: Catalogs,
+    out: Path,
+    options: FlyerOptions,
+    languages: Iterable[str] | None = None,
+    topics: Iterable[str] | None = None,
+    posters: bool = True,
+    jobs: int | None = None,
+) -> list[Path]:
+    """Write flyers (and posters) under out/<lang>/; returns the files written.
+
+    Raises FlyerOverflow naming every flyer that did not fit, after writing
+    all the others.
+    """
+    global _JOB
+    langs = [code for code in pack.languages if languages is None or code in set(languages)]
+    wanted = None if topics is None else set(topics)
+    ids = [t for t in pack.topics if wanted is None or t in wanted]
+    tasks: list[tuple[str, str | None, str]] = []
+    for language in langs:
+        (out / language).mkdir(parents=True, exist_ok=True)
+        if posters:
+            tasks.append((language, None, str(flyer_path(out, language, None))))
+        tasks.extend((language, t, str(flyer_path(out, language, t))) for t in ids)
+    _JOB = _Writer(pack, catalogs, options)
+    try:
+        results = _run(tasks, jobs)
+    finally:
+        _JOB = None
+    misfits = [(topic or "poster", lang) for lang, topic, fits in results if not fits]
+    if misfits:
+        raise FlyerOverflow(misfits, options.paper if not options.page_size else options.size)
+    return [Path(path) for _lang, _topic, path in tasks]
+
+
+def _run(
+    tasks: list[tuple[str, str | None, str]], jobs: int | None
+) -> list[tuple[str, str | None, bool]]:
+    workers = min(jobs or os.cpu_count() or 1, len(tasks))
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [_render(task) for task in tasks]
+    context: Any = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        return list(pool.map(_render, tasks, chunksize=4))
