@@ -40,9 +40,24 @@ from .views import (
 )
 
 PAPERS = {"letter": "letter", "a4": "A4"}
-# Body sizes tried, largest first (pt). 8 pt is about the smallest a flyer
-# handed to someone in a waiting room can still be read at.
-FLYER_SIZES = (12.5, 11.5, 10.5, 10.0, 9.5, 9.0, 8.5, 8.0)
+# Layouts tried, roomiest first: (compact?, body size in pt). Compact puts the
+# answer in three columns, the contacts inside them and a smaller QR code in a
+# strip below. 7.5 pt is about the smallest a flyer handed out in a waiting
+# room can still be read at.
+FLYER_STEPS = (
+    (False, 12.5),
+    (False, 11.5),
+    (False, 10.5),
+    (False, 10.0),
+    (False, 9.5),
+    (False, 9.0),
+    (True, 10.0),
+    (True, 9.5),
+    (True, 9.0),
+    (True, 8.5),
+    (True, 8.0),
+    (True, 7.5),
+)
 # Poster cell: (QR side in mm, title size in pt).
 POSTER_SIZES = ((27.0, 9.0), (24.0, 8.5), (21.0, 8.0), (18.0, 7.5))
 
@@ -102,6 +117,21 @@ a { color: #000; text-decoration: none; }
 .sources { margin: 2mm 0 0; }
 """
 
+COMPACT_STYLE = """
+@page { margin: 8mm 9mm 7mm; }
+h1 { font-size: 1.8em; margin: .5mm 0 2mm; }
+html { line-height: %(lh)s; }
+.answer { columns: 3; column-gap: 5mm; }
+.answer .contacts { margin-top: 1mm; border-top: .8pt solid #000; padding-top: 1mm; }
+.answer .contacts h2 { font-size: 1.05em; margin: 0 0 1mm; }
+.answer .contacts p { margin: 0 0 1.2mm; }
+.bottom td { vertical-align: middle; padding: 2mm; }
+.bottom td.qrcell { width: 44mm; }
+.bottom td.qrcell-small { width: 27mm; }
+.qr { width: 40mm; height: 40mm; margin: 0; }
+.qr-small { width: 23mm; height: 23mm; margin: 0; }
+"""
+
 POSTER_STYLE = """
 @page { size: %(size)s; margin: 10mm; }
 * { box-sizing: border-box; }
@@ -136,16 +166,18 @@ def _weight(view: TopicView) -> float:
     """How much room the text takes, in Latin-character equivalents."""
     text = visible_text(view.body)
     wide = sum(1 for ch in text if ord(ch) >= 0x2E80)  # CJK and Hangul: full-width
-    return len(text) + wide * 0.9 + 140 * len(view.contacts)
+    return len(text) + wide * 1.1 + 140 * len(view.contacts)
 
 
-def _first_size(view: TopicView) -> int:
+# Where to start by the text's weight: measured on the shipped pack, the step
+# that fits is usually the first whose threshold the weight is under.
+_STEP_THRESHOLDS = (700, 1000, 1300, 1500, 2000, 2080, 2900, 3300, 3700, 4100, 4500)
+
+
+def _first_step(view: TopicView) -> int:
     # Taller lines (Nastaliq) hold less text per page.
     weight = _weight(view) * float(line_height(view.answer_language)) / 1.5
-    for index, limit in enumerate((900, 1400, 2000, 2500, 3000, 3500, 4000)):
-        if weight < limit:
-            return index
-    return len(FLYER_SIZES) - 1
+    return min(sum(1 for t in _STEP_THRESHOLDS if weight >= t), len(FLYER_STEPS) - 1)
 
 
 class _Writer:
@@ -161,11 +193,11 @@ class _Writer:
         return qr_svg(link, self.catalogs.text(language, ui.QR_ALT, link=link), css_class)
 
     # -- one flyer ---------------------------------------------------------
-    def flyer_html(self, topic: Topic, language: str, size: float) -> str:
+    def flyer_html(self, topic: Topic, language: str, size: float, compact: bool = False) -> str:
         view = topic_view(self.pack, self.catalogs, topic, language, self.options.username)
-        return self._flyer_html(view, size)
+        return self._flyer_html(view, size, compact)
 
-    def _flyer_html(self, view: TopicView, size: float) -> str:
+    def _flyer_html(self, view: TopicView, size: float, compact: bool) -> str:
         language = view.language
         answer_attrs = (
             f' lang="{view.answer_language}" dir="{direction(view.answer_language)}"'
@@ -173,28 +205,86 @@ class _Writer:
             else ""
         )
         city = self.t(language, ui.SHORT_DESCRIPTION, city=self.pack.city)
-        scan = [
-            self.qr(language, view.link),
-            f"<b>{self.t(language, ui.SCAN_ANSWER)}</b>",
-            f'<div class="link" dir="ltr">{escape(view.link)}</div>',
-        ]
-        if self.options.base_url:
-            page = f"{self.options.base_url.rstrip('/')}/{language}/{view.id}.html"
-            scan.append(self.qr(language, page, "qr-small"))
-            scan.append(f'<div class="small">{self.t(language, ui.READ_ONLINE)}</div>')
-            scan.append(f'<div class="link" dir="ltr">{escape(page)}</div>')
+        link = f'<div class="link" dir="ltr">{escape(view.link)}</div>'
+        scan_text = f"<b>{self.t(language, ui.SCAN_ANSWER)}</b>"
+        page = (
+            f"{self.options.base_url.rstrip('/')}/{language}/{view.id}.html"
+            if self.options.base_url
+            else None
+        )
+        contacts = self._contacts(view)
+        contacts_block = (
+            f'<div class="contacts"{answer_attrs}><h2>{self.t(language, ui.CONTACTS)}</h2>'
+            f"{contacts}</div>"
+            if contacts
+            else ""
+        )
+        if compact:
+            cells = [
+                f'<td class="qrcell">{self.qr(language, view.link)}</td><td>{scan_text}{link}</td>'
+            ]
+            if page:
+                cells.append(
+                    f'<td class="qrcell-small">{self.qr(language, page, "qr-small")}</td>'
+                    f'<td class="small">{self.t(language, ui.READ_ONLINE)}'
+                    f'<div class="link" dir="ltr">{escape(page)}</div></td>'
+                )
+            bottom = f'<table class="bottom"><tr>{"".join(cells)}</tr></table>'
+            in_columns = contacts_block
+        else:
+            scan = [self.qr(language, view.link), scan_text, link]
+            if page:
+                scan.append(self.qr(language, page, "qr-small"))
+                scan.append(f'<div class="small">{self.t(language, ui.READ_ONLINE)}</div>')
+                scan.append(f'<div class="link" dir="ltr">{escape(page)}</div>')
+            contacts_cell = f'<td class="contacts">{contacts_block}</td>' if contacts else ""
+            bottom = (
+                '<table class="bottom"><tr>'
+                f'<td class="scan">{"".join(scan)}</td>{contacts_cell}</tr></table>'
+            )
+            in_columns = ""
+        sources_label = self.t(language, ui.SOURCES)
+        sources = " · ".join(
+            f"{s.title}"
+            + ("" if compact else f' <span dir="ltr">({escape(_short_url(s.url))})</span>')
+            + f" ({s.when})"
+            for s in view.sources
+        )
+        footer = f'<p class="footer-line"{answer_attrs}>{view.footer}</p>' if view.footer else ""
+        body = "\n".join(
+            [
+                f'<p class="city">{city}</p>',
+                f"<h1>{view.title}</h1>",
+                *(f'<p class="note">{n}</p>' for n in view.notes),
+                f'<div class="answer"{answer_attrs}>\n{view.body}\n{in_columns}</div>',
+                footer,
+                bottom,
+                f'<p class="small sources"><b>{sources_label}</b> {sources}</p>',
+                f'<p class="small"><b>{view.reviewed}</b></p>' if view.reviewed else "",
+            ]
+        )
+        values = {
+            "size": self.options.size,
+            "font": font_stack(language),
+            "lh": line_height(language, compact),
+            "fs": f"{size:g}",
+        }
+        style = FLYER_STYLE % values + (COMPACT_STYLE % values if compact else "")
+        return _page(language, view.title, style, body)
+
+    def _contacts(self, view: TopicView) -> str:
         # A Latin name inside a right-to-left cell is laid out as its own
         # left-to-right block: wrapped inside the cell's lines, its parentheses
         # and words would be reordered line by line.
-        rtl_cell = direction(view.answer_language) == "rtl"
+        rtl = direction(view.answer_language) == "rtl"
 
         def name(contact_name: str) -> str:
             plain = visible_text(contact_name).replace(FSI, "").replace(PDI, "")
-            if rtl_cell and plain.isascii():
+            if rtl and plain.isascii():
                 return f'<div class="name" dir="ltr">{contact_name}</div>'
             return f'<div class="name">{contact_name}</div>'
 
-        contacts = "".join(
+        return "".join(
             f"<p>{name(c.name)}"
             + (f'<b dir="ltr">{escape(c.phone)}</b>' if c.phone else "")
             + (
@@ -206,45 +296,32 @@ class _Writer:
             + "</p>"
             for c in view.contacts
         )
-        sources_label = self.t(language, ui.SOURCES)
-        sources = " · ".join(
-            f'{s.title} <span dir="ltr">({escape(_short_url(s.url))})</span> ({s.when})'
-            for s in view.sources
-        )
-        contacts_cell = (
-            f'<td class="contacts"{answer_attrs}><h2>{self.t(language, ui.CONTACTS)}</h2>'
-            f"{contacts}</td>"
-            if contacts
-            else ""
-        )
-        body = "\n".join(
-            [
-                f'<p class="city">{city}</p>',
-                f"<h1>{view.title}</h1>",
-                *(f'<p class="note">{n}</p>' for n in view.notes),
-                f'<div class="answer"{answer_attrs}>\n{view.body}\n</div>',
-                f'<p class="footer-line"{answer_attrs}>{view.footer}</p>' if view.footer else "",
-                '<table class="bottom"><tr>'
-                f'<td class="scan">{"".join(scan)}</td>{contacts_cell}</tr></table>',
-                f'<p class="small sources"><b>{sources_label}</b> {sources}</p>',
-                f'<p class="small"><b>{view.reviewed}</b></p>' if view.reviewed else "",
-            ]
-        )
-        style = FLYER_STYLE % {
-            "size": self.options.size,
-            "font": font_stack(language),
-            "lh": line_height(language),
-            "fs": f"{size:g}",
-        }
-        return _page(language, view.title, style, body)
 
     def flyer(self, topic: Topic, language: str) -> bytes | None:
-        """The flyer's PDF, or None when it does not fit one page."""
+        """The flyer's PDF at the roomiest layout that fits one page; None when
+        even the most compact does not.
+
+        From the step its length suggests, a misfit skips one step ahead; when
+        that fits, the skipped (roomier) step is tried too. Most flyers take
+        one or two renders.
+        """
         view = topic_view(self.pack, self.catalogs, topic, language, self.options.username)
-        for size in FLYER_SIZES[_first_size(view) :]:
-            pdf = _one_page_pdf(self._flyer_html(view, size))
+
+        def render(step: int) -> bytes | None:
+            compact, size = FLYER_STEPS[step]
+            return _one_page_pdf(self._flyer_html(view, size, compact))
+
+        step = _first_step(view)
+        failed = step - 1
+        while step < len(FLYER_STEPS):
+            pdf = render(step)
             if pdf is not None:
+                if step - failed > 1:  # a roomier step was skipped: try it
+                    roomier = render(step - 1)
+                    return roomier if roomier is not None else pdf
                 return pdf
+            failed = step
+            step = min(step + 2, len(FLYER_STEPS) - 1) if step + 1 < len(FLYER_STEPS) else step + 1
         return None
 
     # -- one poster --------------------------------------------------------

@@ -29,9 +29,11 @@ def font_stack(language: str) -> str:
     return ", ".join(f'"{name}"' for name in names) + ", sans-serif"
 
 
-def line_height(language: str) -> str:
+def line_height(language: str, compact: bool = False) -> str:
     # Nastaliq letters climb and descend far beyond other scripts' lines.
-    return "2.1" if language == "ur" else "1.5"
+    if language == "ur":
+        return "1.85" if compact else "2.1"
+    return "1.35" if compact else "1.5"
 
 
 def latin_inserts(language: str) -> str:

@@ -10,6 +10,7 @@ content changes no byte, so a city can publish the folder with git.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ from .views import (
     topic_view,
 )
 
+_PICTOGRAM = re.compile(r"^\W+")
 ABOUT_PAGE = "about.html"
 INDEX_PAGE = "index.html"
 # Nothing may be fetched: no scripts, fonts, frames or connections; the style
@@ -64,6 +66,7 @@ li { margin: .3rem 0; }
 .footer-line, .reviewed { font-style: italic; }
 .sources { font-size: .9rem; }
 .topics a { font-size: 1.05rem; }
+.urgent a { font-weight: bold; color: #a40000; }
 footer { margin-top: 2.5rem; padding-bottom: 2rem; border-top: 1px solid #999;
   font-size: .9rem; color: #333; }
 @media print {
@@ -91,6 +94,11 @@ class _Site:
     def t(self, language: str, msgid: str, /, **values: object) -> str:
         return shown(self.catalogs.text(language, msgid, **values), language)
 
+    def label(self, language: str, msgid: str) -> str:
+        """A button's text as a link: without its pictogram ("🌐 Language"),
+        which a reader's system may lack a font for."""
+        return shown(_PICTOGRAM.sub("", self.catalogs.text(language, msgid)), language)
+
     # -- the page frame ----------------------------------------------------
     def page(
         self,
@@ -104,10 +112,10 @@ class _Site:
         `alternates` are (language, path) of the same page in other languages."""
         up = "../" * path.count("/")
         nav = (
-            f'<nav aria-label="{escape(self.catalogs.text(language, ui.MENU_BUTTON))}"><ul>'
-            f'<li><a href="{INDEX_PAGE}">{self.t(language, ui.MENU_BUTTON)}</a></li>'
+            f'<nav aria-label="{plain_title(self.label(language, ui.MENU_BUTTON))}"><ul>'
+            f'<li><a href="{INDEX_PAGE}">{self.label(language, ui.MENU_BUTTON)}</a></li>'
             f'<li><a href="{ABOUT_PAGE}">{self.t(language, ui.CMD_ABOUT)}</a></li>'
-            f'<li><a href="{up}{INDEX_PAGE}">{self.t(language, ui.LANGUAGE_BUTTON)}</a></li>'
+            f'<li><a href="{up}{INDEX_PAGE}">{self.label(language, ui.LANGUAGE_BUTTON)}</a></li>'
             "</ul></nav>"
             if path.count("/")
             else ""
@@ -146,7 +154,7 @@ class _Site:
             for code in self.pack.languages
             if code != current
         )
-        label = self.t(current, ui.LANGUAGE_BUTTON)
+        label = self.label(current, ui.LANGUAGE_BUTTON)
         return f'<section class="langs"><h2>{label}</h2><ul>{items}</ul></section>'
 
     def telegram_box(self, language: str, link: str, open_text: str, scan_text: str) -> str:
@@ -220,9 +228,10 @@ class _Site:
             if category is not None:
                 title = shown(self.pack.category_title(category, language), language)
                 parts.append(f"<h2>{title}</h2>")
-            marker = "🚨 " if category is None and topics and topics[0].urgent else ""
+            urgent = category is None and topics and topics[0].urgent
+            marker = ' class="urgent"' if urgent else ""
             items = "".join(
-                f'<li><a href="{t.id}.html">{marker}{shown(t.title(language), language)}</a></li>'
+                f'<li{marker}><a href="{t.id}.html">{shown(t.title(language), language)}</a></li>'
                 for t in topics
             )
             parts.append(f'<ul class="topics">{items}</ul>')
