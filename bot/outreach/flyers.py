@@ -26,7 +26,7 @@ from ..html import escape, visible_text
 from ..i18n import Catalogs
 from ..languages import display_name
 from ..pack.model import Pack, Topic
-from .fonts import font_stack, latin_inserts, line_height
+from .fonts import font_stack, heading_line_height, latin_inserts, line_height
 from .qr import qr_svg
 from .views import (
     TopicView,
@@ -58,8 +58,14 @@ FLYER_STEPS = (
     (True, 8.0),
     (True, 7.5),
 )
-# Poster cell: (QR side in mm, title size in pt).
-POSTER_SIZES = ((27.0, 9.0), (24.0, 8.5), (21.0, 8.0), (18.0, 7.5))
+# Poster cells, roomiest first: (QR side in mm, title size in pt, columns).
+POSTER_SIZES = (
+    (27.0, 9.0, 6),
+    (24.0, 8.5, 6),
+    (21.0, 8.0, 6),
+    (21.0, 8.0, 7),
+    (18.0, 7.5, 7),
+)
 
 
 class FlyerOverflow(Exception):
@@ -95,7 +101,7 @@ html { font-family: %(font)s; line-height: %(lh)s; color: #000; font-size: %(fs)
 body { margin: 0; }
 .city { font-size: .85em; color: #333; margin: 0 0 1mm; border-bottom: 1.2pt solid #000;
   padding-bottom: 1mm; }
-h1 { font-size: 2.1em; line-height: 1.2; margin: 1mm 0 3mm; }
+h1 { font-size: 2.1em; line-height: %(hlh)s; margin: 1mm 0 3mm; }
 .note { border-inline-start: 2.5pt solid #000; padding-inline-start: 2mm; font-style: italic; }
 .answer { columns: 2; column-gap: 7mm; column-fill: balance; }
 .answer p { margin: 0 0 .55em; }
@@ -114,7 +120,8 @@ a { color: #000; text-decoration: none; }
 .name { font-weight: bold; }
 .name[dir=ltr] { text-align: right; }
 .small { font-size: .78em; color: #222; }
-.sources { margin: 2mm 0 0; }
+.sources { margin: 2mm 0 0; columns: 2; column-gap: 6mm; }
+.source { break-inside: avoid; overflow-wrap: anywhere; }
 """
 
 COMPACT_STYLE = """
@@ -139,18 +146,16 @@ html { font-family: %(font)s; line-height: %(lh)s; color: #000; font-size: 10pt;
 body { margin: 0; }
 .head { width: 100%%; border-collapse: collapse; margin-bottom: 3mm; }
 .head td { vertical-align: middle; padding: 0 2mm; }
-h1 { font-size: 20pt; line-height: 1.2; margin: 0 0 2mm; }
+h1 { font-size: 20pt; line-height: %(hlh)s; margin: 0 0 2mm; }
 .start { width: 38mm; text-align: center; font-weight: bold; font-size: 9pt; }
 .start .qr { width: 34mm; height: 34mm; display: block; margin: 0 auto 1mm; }
 .grid { width: 100%%; border-collapse: collapse; table-layout: fixed; }
 .grid td { border: .8pt solid #000; padding: 1.5mm; text-align: center; vertical-align: top;
-  font-size: %(title)spt; line-height: 1.25; }
+  font-size: %(title)spt; line-height: %(hlh)s; }
 .grid .qr { width: %(qr)smm; height: %(qr)smm; display: block; margin: 0 auto 1mm; }
 .urgent { font-weight: bold; }
 .small { font-size: 8pt; color: #222; }
 """
-
-POSTER_COLUMNS = 6
 
 
 def _page(language: str, title: str, style: str, body: str) -> str:
@@ -244,10 +249,12 @@ class _Writer:
             )
             in_columns = ""
         sources_label = self.t(language, ui.SOURCES)
-        sources = " · ".join(
-            f"{s.title}"
+        # One block per source, so that in right-to-left text a wrapped source
+        # keeps its own order instead of mixing with its neighbours.
+        sources = "".join(
+            f'<div class="source">{s.title}'
             + ("" if compact else f' <span dir="ltr">({escape(_short_url(s.url))})</span>')
-            + f" ({s.when})"
+            + f" ({s.when})</div>"
             for s in view.sources
         )
         footer = f'<p class="footer-line"{answer_attrs}>{view.footer}</p>' if view.footer else ""
@@ -259,7 +266,7 @@ class _Writer:
                 f'<div class="answer"{answer_attrs}>\n{view.body}\n{in_columns}</div>',
                 footer,
                 bottom,
-                f'<p class="small sources"><b>{sources_label}</b> {sources}</p>',
+                f'<div class="small sources"><b>{sources_label}</b>{sources}</div>',
                 f'<p class="small"><b>{view.reviewed}</b></p>' if view.reviewed else "",
             ]
         )
@@ -267,6 +274,7 @@ class _Writer:
             "size": self.options.size,
             "font": font_stack(language),
             "lh": line_height(language, compact),
+            "hlh": heading_line_height(language),
             "fs": f"{size:g}",
         }
         style = FLYER_STYLE % values + (COMPACT_STYLE % values if compact else "")
@@ -325,7 +333,7 @@ class _Writer:
         return None
 
     # -- one poster --------------------------------------------------------
-    def poster_html(self, language: str, qr_mm: float, title_pt: float) -> str:
+    def poster_html(self, language: str, qr_mm: float, title_pt: float, columns: int) -> str:
         seen: set[str] = set()
         topics: list[Topic] = []
         for _category, group in menu_topics(self.pack):
@@ -339,11 +347,11 @@ class _Writer:
             + f"{shown(t.title(language), language)}</td>"
             for t in topics
         ]
-        while len(cells) % POSTER_COLUMNS:
+        while len(cells) % columns:
             cells.append("<td></td>")
         rows = "".join(
-            "<tr>" + "".join(cells[i : i + POSTER_COLUMNS]) + "</tr>"
-            for i in range(0, len(cells), POSTER_COLUMNS)
+            "<tr>" + "".join(cells[i : i + columns]) + "</tr>"
+            for i in range(0, len(cells), columns)
         )
         name = display_name(language, language)
         start = start_link(self.options.username, language)
@@ -365,14 +373,15 @@ class _Writer:
             "size": self.options.size,
             "font": font_stack(language),
             "lh": line_height(language),
+            "hlh": heading_line_height(language),
             "qr": f"{qr_mm:g}",
             "title": f"{title_pt:g}",
         }
         return _page(language, heading, style, body)
 
     def poster(self, language: str) -> bytes | None:
-        for qr_mm, title_pt in POSTER_SIZES:
-            pdf = _one_page_pdf(self.poster_html(language, qr_mm, title_pt))
+        for qr_mm, title_pt, columns in POSTER_SIZES:
+            pdf = _one_page_pdf(self.poster_html(language, qr_mm, title_pt, columns))
             if pdf is not None:
                 return pdf
         return None

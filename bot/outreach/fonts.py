@@ -36,6 +36,12 @@ def line_height(language: str, compact: bool = False) -> str:
     return "1.35" if compact else "1.5"
 
 
+def heading_line_height(language: str) -> str:
+    """For titles and short labels, set tighter than running text (but a
+    Nastaliq line needs its height even there, or its lines collide)."""
+    return "2.0" if language == "ur" else "1.22"
+
+
 def latin_inserts(language: str) -> str:
     """CSS for left-to-right inserts (names, numbers, links) in right-to-left
     text: set in the Latin font, whose spaces and punctuation they need (the
