@@ -171,7 +171,9 @@ def _weight(view: TopicView) -> float:
     """How much room the text takes, in Latin-character equivalents."""
     text = visible_text(view.body)
     wide = sum(1 for ch in text if ord(ch) >= 0x2E80)  # CJK and Hangul: full-width
-    return len(text) + wide * 1.1 + 140 * len(view.contacts)
+    # Sources are set small, in two columns: about half their length.
+    sources = sum(len(visible_text(s.title)) + 30 for s in view.sources) / 2
+    return len(text) + wide * 1.1 + 140 * len(view.contacts) + sources
 
 
 # Where to start by the text's weight: measured on the shipped pack, the step
