@@ -8,7 +8,9 @@
 # Content and catalog edits go live without a restart: mount your own over
 # /app/content and /app/locales, and the bot picks changes up (or `docker kill -s HUP`).
 #
-#   docker run --rm -v "$PWD/out:/out" safecity-bot safecity-bot flyers --out /out --bot-username NAME
+# Outreach kit, written to a host folder as your own user:
+#   docker run --rm --user "$(id -u)" -v "$PWD/out:/out" safecity-bot \
+#     safecity-bot flyers --out /out --bot-username NAME      # or: site --out /out
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

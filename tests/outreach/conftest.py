@@ -51,9 +51,12 @@ def site_dir(shipped: tuple[Pack, Catalogs], tmp_path_factory: pytest.TempPathFa
     return out
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    """Debian's Chromium, driven by Playwright (never a downloaded browser)."""
+    """Debian's Chromium, driven by Playwright (never a downloaded browser).
+
+    Module-scoped: Playwright's sync API runs an event loop in this thread
+    while it is open, and the asyncio tests that follow need the thread free."""
     if not Path(CHROMIUM).is_file() or shutil.which("chromium") is None:
         pytest.fail(f"{CHROMIUM} is missing: {SETUP_HINT}")
     from playwright.sync_api import sync_playwright
