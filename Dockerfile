@@ -7,6 +7,10 @@
 #
 # Content and catalog edits go live without a restart: mount your own over
 # /app/content and /app/locales, and the bot picks changes up (or `docker kill -s HUP`).
+#
+# Outreach kit, written to a host folder as your own user:
+#   docker run --rm --user "$(id -u)" -v "$PWD/out:/out" safecity-bot \
+#     safecity-bot flyers --out /out --bot-username NAME      # or: site --out /out
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -15,6 +19,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin safecity
+
+# `safecity-bot flyers`: Pango lays out the text (WeasyPrint) and the Noto
+# fonts cover the pack's 11 scripts (Arabic, Nastaliq Urdu, Bengali, CJK, ...).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+       libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-noto-core fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
 

@@ -3,6 +3,7 @@
 
     python3 tasks.py bot     # create .venv, install, run the bot (terminal chat without a token)
     python3 tasks.py test    # create .venv with test extras; run ruff, mypy, check, pytest
+    python3 tasks.py setup-system   # as root: Debian packages for flyers and browser tests
 
 Extra arguments after the task go to the command (e.g. `python3 tasks.py bot chat --lang es`).
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -43,12 +45,68 @@ def ensure_env(extras: str) -> None:
     stamp.write_text(digest)
 
 
+# Debian packages for the outreach kit: Pango (WeasyPrint's text layout) and
+# fonts for the pack's 11 scripts (Noto core: Latin, Cyrillic, Arabic, Naskh,
+# Nastaliq Urdu, Bengali; Noto CJK: Chinese, Korean) for the flyers; fontconfig's
+# tools and Chromium (driven by Playwright, never downloaded) for the tests.
+SYSTEM_PACKAGES = (
+    "libpango-1.0-0",
+    "libpangoft2-1.0-0",
+    "fontconfig",
+    "fonts-noto-core",
+    "fonts-noto-cjk",
+    "chromium",
+)
+
+
+def missing_system_packages() -> list[str]:
+    if shutil.which("dpkg-query") is None:
+        return []  # not Debian: the README lists what to install instead
+    missing = []
+    for package in SYSTEM_PACKAGES:
+        status = subprocess.run(
+            ["dpkg-query", "-W", "-f=${Status}", package], capture_output=True, text=True
+        ).stdout
+        if not status.endswith(" installed"):
+            missing.append(package)
+    return missing
+
+
+def ensure_system(required: bool) -> None:
+    """Install the missing system packages with apt-get when running as root;
+    otherwise say what is missing (and stop when `required`)."""
+    missing = missing_system_packages()
+    if not missing:
+        return
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        for cmd in (
+            ["apt-get", "update", "-qq"],
+            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing],
+        ):
+            if subprocess.run(cmd, env=env).returncode:
+                raise SystemExit(f"could not install system packages: {' '.join(missing)}")
+        return
+    message = (
+        f"missing system packages: {' '.join(missing)}\n"
+        "install them with: sudo python3 tasks.py setup-system "
+        f"(or: sudo apt-get install {' '.join(missing)})"
+    )
+    if required:
+        raise SystemExit(message)
+    print(message, file=sys.stderr)
+
+
 def main(argv: list[str]) -> int:
     task, rest = (argv[0], argv[1:]) if argv else ("bot", [])
     if task == "bot":
         ensure_env("")
         os.execv(str(PY), [str(PY), "-m", "bot", *rest])
+    if task == "setup-system":
+        ensure_system(required=True)
+        return 0
     if task == "test":
+        ensure_system(required=True)
         ensure_env("test")
         _run(PY, "-m", "ruff", "check", "bot", "tests", "bench", "tasks.py")
         _run(PY, "-m", "mypy", "bot")
@@ -62,7 +120,7 @@ def main(argv: list[str]) -> int:
         ensure_env("test,bench")
         _run(PY, "bench/run.py", *rest)
         return 0
-    raise SystemExit(f"unknown task {task!r}: use bot, test or bench")
+    raise SystemExit(f"unknown task {task!r}: use bot, test, bench or setup-system")
 
 
 if __name__ == "__main__":

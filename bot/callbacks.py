@@ -134,6 +134,10 @@ def payload_for(target: str, language: str | None = None, category: bool = False
     return payload
 
 
+# The bot's username in links made without one: readable, and obviously to replace.
+PLACEHOLDER_USERNAME = "YOUR_BOT"
+
+
 def deep_link(bot_username: str, payload: str) -> str:
     """The t.me link that opens the bot with a /start payload."""
     return f"https://t.me/{bot_username}?start={payload}"

@@ -174,6 +174,12 @@ def build_parser() -> argparse.ArgumentParser:
     except ImportError:
         pass
     try:
+        from .outreach.cli import add_commands as add_outreach_commands
+
+        add_outreach_commands(sub, common)
+    except ImportError:
+        pass
+    try:
         from .translations import add_commands as add_translation_commands
 
         add_translation_commands(sub, common)

@@ -223,6 +223,8 @@ class _Turn:
     def command(self, name: str, payload: str | None) -> Reply:
         lang = self.base_language
         if name == "start":
+            if payload in self.pack.languages:  # a poster's "start" code: welcome in its language
+                return self.writer.welcome(payload)
             action = parse_payload(payload, self.pack.languages)
             if action is not None:
                 reply = self.action(action)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TextIO
 
 _REPO = Path(__file__).resolve().parent.parent
 
@@ -65,3 +66,27 @@ def stats_flush_seconds() -> float:
         return max(0.05, float(os.environ.get(STATS_FLUSH_ENV, "5")))
     except ValueError:
         return 5.0
+
+
+USERNAME_ENV = "BOT_USERNAME"
+
+
+def bot_username(flag: str | None = None) -> str | None:
+    """The bot's @username (without @) for printed links, or None when unset."""
+    name = (flag or os.environ.get(USERNAME_ENV) or "").strip().lstrip("@")
+    return name or None
+
+
+def link_username(flag: str | None, warnings: TextIO) -> str:
+    """The username for links a person will print or share; without one, a
+    warning (every link would lead nowhere) and the placeholder."""
+    from .callbacks import PLACEHOLDER_USERNAME
+
+    name = bot_username(flag)
+    if name:
+        return name
+    warnings.write(
+        f"warning: no bot username (--bot-username or {USERNAME_ENV}): the links say "
+        f"{PLACEHOLDER_USERNAME} and will not open your bot\n"
+    )
+    return PLACEHOLDER_USERNAME

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterable
 from typing import TextIO
 
-from .callbacks import deep_link
+from .callbacks import PLACEHOLDER_USERNAME, deep_link
 from .engine import COMMANDS, Engine, Incoming
 from .html import visible_text
 from .replies import Button, Reply
@@ -19,9 +19,9 @@ def plain(reply: Reply) -> str:
 
 
 def share_link(payload: str, bot_username: str | None) -> str:
-    if bot_username:
-        return deep_link(bot_username, payload)
-    return f"/start {payload}"
+    """The full t.me link, as the README says; the placeholder username when
+    none is set, so the link's shape is right and what to replace is plain."""
+    return deep_link((bot_username or "").lstrip("@") or PLACEHOLDER_USERNAME, payload)
 
 
 def parse_line(line: str, language: str | None, buttons: list[Button]) -> Incoming | Button:

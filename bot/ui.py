@@ -87,6 +87,19 @@ REASON_UNANSWERED = N_("Did not answer my question")
 FEEDBACK_REASONS = N_("Choose what was wrong with this answer.")
 FEEDBACK_THANKS = N_("Thank you. Only the vote is counted, never who gave it.")
 
+# The outreach kit: the static answers site, flyers and posters.
+SCAN_ANSWER = N_("Scan with your phone's camera to open this answer in Telegram.")
+SCAN_POSTER = N_("Scan a code with your phone's camera to open that answer in Telegram.")
+SCAN_START = N_("Scan to start the bot in {language}.")
+READ_ONLINE = N_("Read this answer on the web:")
+QR_ALT = N_("QR code that opens this link: {link}")
+CONTACTS = N_("Contacts")
+SITE_PRIVACY = N_(
+    "This website has no JavaScript and no cookies, and it loads nothing from other "
+    "websites: no web fonts, no analytics. It works offline too, even from a USB stick. "
+    "A Telegram link opens Telegram, which has its own privacy rules."
+)
+
 ALL: tuple[str, ...] = tuple(
     value for name, value in sorted(globals().items()) if name.isupper() and isinstance(value, str)
 )

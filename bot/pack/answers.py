@@ -129,13 +129,13 @@ def _sources_html(sources: tuple[Source, ...], language: str, catalogs: Catalogs
     label = catalogs.text(language, ui.SOURCES)
     items = [
         f'• <a href="{escape(src.url)}">{isolate(escape(src.title), language)}</a> '
-        f"({_source_when(src, language, catalogs)})"
+        f"({source_when(src, language, catalogs)})"
         for src in sources
     ]
     return f"<i>{escape(label)}</i>\n" + "\n".join(items)
 
 
-def _source_when(src: Source, language: str, catalogs: Catalogs) -> str:
+def source_when(src: Source, language: str, catalogs: Catalogs) -> str:
     """The date printed on the source; for an undated page, when it was checked."""
     if src.date is not None:
         return isolate(src.date.isoformat(), language)

@@ -14,15 +14,15 @@ import urllib.error
 import urllib.request
 from typing import Any, TextIO
 
-from ..callbacks import deep_link, payload_for
+from ..callbacks import PLACEHOLDER_USERNAME, deep_link, payload_for
 from . import config
-
-PLACEHOLDER_USERNAME = "YOUR_BOT"
 
 
 def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
-        "links", parents=[common], help="every topic's deep link in every language, with its title"
+        "links",
+        parents=[common],
+        help="every topic's and category's deep link in every language, with its title",
     )
     p.add_argument(
         "--bot-username",
@@ -38,8 +38,12 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=cmd_health)
 
 
-def link_rows(content: str | None) -> list[tuple[str, str, str, str]] | None:
-    """(topic, language, title, payload) for every topic in every pack language.
+LinkRow = tuple[str, str, str, str, str]  # kind, id, language, title, payload
+
+
+def link_rows(content: str | None) -> list[LinkRow] | None:
+    """(kind, id, language, title, payload) for every topic, then every menu
+    category (payload `c_<category>`), in every pack language.
 
     Only the pack is loaded (no matcher, no catalogs): titles come from content.
     None when the content has errors (they are printed to stderr).
@@ -53,37 +57,49 @@ def link_rows(content: str | None) -> list[tuple[str, str, str, str]] | None:
             sys.stderr.write(f"{problem.path}:{problem.line}: {problem.message}\n")
         return None
     pack = result.pack
-    return [
-        (topic.id, lang, topic.title(lang), payload_for(topic.id, lang))
+    topics: list[LinkRow] = [
+        ("topic", topic.id, lang, topic.title(lang), payload_for(topic.id, lang))
         for topic in pack.topics.values()
         for lang in pack.languages
     ]
+    categories: list[LinkRow] = [
+        (
+            "category",
+            category.id,
+            lang,
+            pack.category_title(category, lang),
+            payload_for(category.id, lang, category=True),
+        )
+        for category in pack.menu
+        for lang in pack.languages
+    ]
+    return topics + categories
 
 
-def write_links(
-    rows: list[tuple[str, str, str, str]], username: str, fmt: str, out: TextIO
-) -> None:
+def write_links(rows: list[LinkRow], username: str, fmt: str, out: TextIO) -> None:
     def link(payload: str) -> str:
         return deep_link(username, payload)
 
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["topic", "language", "title", "link"])
-        for topic, lang, title, payload in rows:
-            writer.writerow([topic, lang, title, link(payload)])
+        writer.writerow(["kind", "id", "language", "title", "link"])
+        for kind, ident, lang, title, payload in rows:
+            writer.writerow([kind, ident, lang, title, link(payload)])
         return
-    out.write("| Topic | Language | Title | Link |\n|---|---|---|---|\n")
-    for topic, lang, title, payload in rows:
+    out.write("| Kind | Id | Language | Title | Link |\n|---|---|---|---|---|\n")
+    for kind, ident, lang, title, payload in rows:
         safe = title.replace("|", "\\|")
-        out.write(f"| `{topic}` | {lang} | {safe} | {link(payload)} |\n")
+        out.write(f"| {kind} | `{ident}` | {lang} | {safe} | {link(payload)} |\n")
 
 
 def cmd_links(args: argparse.Namespace) -> int:
-    username = args.bot_username or os.environ.get("BOT_USERNAME") or PLACEHOLDER_USERNAME
+    from .. import settings
+
+    username = settings.link_username(args.bot_username, sys.stderr)
     rows = link_rows(args.content)
     if rows is None:
         return 1
-    write_links(rows, username.lstrip("@"), args.format, sys.stdout)
+    write_links(rows, username, args.format, sys.stdout)
     return 0
 
 

@@ -336,21 +336,43 @@ def test_links_lists_every_topic_in_every_language(
     code, out = _cli(["links", "--content", pack, "--locales", locales], capsys)
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert {(r["topic"], r["language"]) for r in rows} == {
+    assert {(r["id"], r["language"]) for r in rows if r["kind"] == "topic"} == {
         (t, lang) for t in ("schools", "about") for lang in ("en", "es")
     }
-    schools_es = next(r for r in rows if r["topic"] == "schools" and r["language"] == "es")
+    schools_es = next(r for r in rows if r["id"] == "schools" and r["language"] == "es")
     assert schools_es["title"] == "Agentes en las escuelas"
     assert schools_es["link"] == "https://t.me/nyc_help_bot?start=schools_es"
+    categories = [r for r in rows if r["kind"] == "category"]
+    assert {(r["id"], r["language"]) for r in categories} == {
+        ("main", "en"),
+        ("main", "es"),
+    }
+    assert next(r for r in categories if r["language"] == "es")["link"] == (
+        "https://t.me/nyc_help_bot?start=c_main_es"
+    )
 
     args = ["links", "--content", pack, "--locales", locales, "--bot-username", "@other_bot"]
     code, out = _cli([*args, "--format", "md"], capsys)
-    row = "| `schools` | es | Agentes en las escuelas | https://t.me/other_bot?start=schools_es |"
+    row = "| topic | `schools` | es | Agentes en las escuelas | https://t.me/other_bot?start=schools_es"
     assert code == 0 and row in out
 
-    monkeypatch.delenv("BOT_USERNAME")
-    code, out = _cli(["links", "--content", pack, "--locales", locales], capsys)
-    assert "https://t.me/YOUR_BOT?start=schools_es" in out
+
+def test_links_without_a_username_warn_and_show_the_placeholder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.cli import main
+
+    pack = str(write_pack(tmp_path / "content"))
+    monkeypatch.delenv("BOT_USERNAME", raising=False)
+    code = main(["links", "--content", pack, "--locales", str(ROOT / "locales")])
+    captured = capsys.readouterr()
+    assert code == 0
+    assert "https://t.me/YOUR_BOT?start=schools_es" in captured.out
+    assert "warning: no bot username" in captured.err and "BOT_USERNAME" in captured.err
+
+    monkeypatch.setenv("BOT_USERNAME", "nyc_help_bot")
+    main(["links", "--content", pack, "--locales", str(ROOT / "locales")])
+    assert capsys.readouterr().err == ""
 
 
 def test_health_probe(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
