@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bot import story
 from bot.callbacks import MAX_CALLBACK_BYTES, decode
 from bot.engine import Engine, Incoming
 from bot.html import validate, visible_length
@@ -429,3 +430,98 @@ def test_a_second_question_is_offered_as_the_first_button(say: Say, engine: Engi
     # One question: no such button.
     single = say("is there a free english class in the bronx?")
     assert not single.buttons[0][0].label.startswith("➕ ")
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        (
+            "我们一家四口租了一个地下室住了三年，房东一直都是收现金。这个月他突然说要卖房子，"
+            "让我们两个星期之内搬走，不然就换锁把东西扔出去。我们没有身份，也没有签过合同，"
+            "他说我们没有任何权利。他真的可以这样赶我们走吗",
+            "housing-rights",
+        ),
+        (
+            "식당 주방에서 일년 넘게 일했는데 사장님이 하루 열두시간 일 시키고 주급을 현금으로 "
+            "조금만 줘요. 오버타임은 한번도 받은 적이 없고 서류 없는 거 알아서 그런지 불만 말하면 "
+            "자르겠다고 해요. 신분 없어도 못 받은 돈 받을 수 있나요",
+            "workers-rights",
+        ),
+    ],
+)
+def test_a_long_chinese_or_korean_story_is_answered(say: Say, text: str, topic: str) -> None:
+    # No sentence is confident alone and the whole scores low, as long
+    # stories do; every view picking the same topic far ahead settles it.
+    assert say(text).topic == topic
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我儿子在国内读完了高中，现在跟我来纽约了，想继续读大学。可是他的毕业证和成绩单都是中文的，"
+        "听说要翻译和认证。请问纽约哪里可以做学历认证，大概要多少钱",
+        "저는 이번 겨울에 한국에 계신 부모님을 뵈러 가고 싶은데 비행기표가 너무 비싸요. "
+        "회사에서 휴가도 일주일밖에 안 줘서 고민이에요. "
+        "뉴욕에서 인천 가는 싼 항공권은 어디서 찾을 수 있나요",
+    ],
+)
+def test_a_long_story_next_door_still_gets_no_topic(say: Say, text: str) -> None:
+    assert say(text).topic is None
+
+
+def test_the_first_of_two_questions_is_answered_and_by_the_way_is_offered(
+    say: Say, engine: Engine
+) -> None:
+    reply = say(
+        "Mi casero quiere sacarme del apartamento sin orden de la corte, ¿puede hacer eso? "
+        "Otra pregunta, ¿dónde hay clases de inglés gratis?"
+    )
+    assert reply.topic == "housing-rights"
+    first = reply.buttons[0][0]
+    assert first.label.startswith("➕ ") and first.data is not None
+    assert engine.reply(Incoming(callback=first.data)).topic == "english-classes"
+
+
+def test_by_the_way_does_not_let_the_aside_win(say: Say) -> None:
+    # The whole message leans to the classes; the question before "by the
+    # way" is the one the resident came with.
+    reply = say(
+        "Can I keep using SNAP for my kids without hurting my green card later? By the way, "
+        "do you know if the Queens library has free English classes?"
+    )
+    assert reply.topic == "public-charge"
+
+
+def test_two_chinese_questions_answer_the_first(say: Say) -> None:
+    reply = say(
+        "我老板这个月又少给了我三百块工资，我没有身份，可以去劳工局告他吗？还有，附近哪里有免费学英文的地方？"
+    )
+    assert reply.topic == "workers-rights"
+
+
+def test_the_main_question_comes_before_by_the_way() -> None:
+    openers = story.Openers(["by the way", "顺便"])
+    parts = story.in_order("I need to know if Medicaid hurts my case. By the way, any classes?")
+    assert story.main_and_other(parts, openers) == story.TwoQuestions(
+        "I need to know if Medicaid hurts my case.", ["By the way, any classes?"], True
+    )
+    # Chinese: the opener is found without spaces.
+    two = story.main_and_other(
+        story.in_order("老板不给工资怎么办？顺便问一下哪里有英文班？"), openers
+    )
+    assert two is not None and two.opened and two.main == "老板不给工资怎么办？"
+    # "by the way" inside a sentence, or opening a statement, is no second question.
+    assert (
+        story.main_and_other(story.in_order("Can he evict me? He said by the way."), openers)
+        is None
+    )
+    assert story.main_and_other(story.in_order("Hello. By the way, I work."), openers) is None
+    # Two question marks without an opener: the first is the main one.
+    two = story.main_and_other(story.in_order("Can he evict me? Where are classes?"), openers)
+    assert two == story.TwoQuestions("Can he evict me?", ["Where are classes?"], False)
+
+
+def test_chinese_and_korean_stories_are_long_by_their_characters() -> None:
+    assert story.is_long("我" * story.STORY_CHARS, 1)
+    assert not story.is_long("房东要赶我走怎么办", 1)
+    assert story.is_long(" ".join(["word"] * story.STORY_WORDS), story.STORY_WORDS)
