@@ -204,6 +204,13 @@ class _Turn:
         self.writer = brain.writer
         self.incoming = incoming
         self.base_language = fallback_language(brain.pack, incoming)
+        self._parts: dict[str, Match] = {}  # a sentence is matched once per turn
+
+    def match_part(self, sentence: str) -> Match:
+        """One sentence of the message, matched on its own."""
+        if sentence not in self._parts:
+            self._parts[sentence] = self.brain.matcher.match(sentence)
+        return self._parts[sentence]
 
     def t(self, language: str, msgid: str, /, **values: object) -> str:
         return self.brain.catalogs.text(language, msgid, **values)
@@ -340,7 +347,7 @@ class _Turn:
         when the whole message ranks it among its best too. A confident
         whole-message topic gives way only when a "by the way" question
         after the main one is what pulled it there."""
-        part = self.brain.matcher.match(two.main)
+        part = self.match_part(two.main)
         if part.topic is None or part.topic == whole.topic:
             return whole
         ranked = [c.label for c in whole.candidates[: story.AGREE_WITHIN]]
@@ -348,7 +355,7 @@ class _Turn:
             return whole
         if whole.topic is not None:
             pulled = two.opened and any(
-                self.brain.matcher.match(other).topic == whole.topic for other in two.others
+                self.match_part(other).topic == whole.topic for other in two.others
             )
             if not pulled:
                 return whole
@@ -366,7 +373,7 @@ class _Turn:
             return whole  # one sentence: it was the whole message
         best: Match | None = None
         for sentence in parts:
-            part = self.brain.matcher.match(sentence)
+            part = self.match_part(sentence)
             if part.topic in ranked and (best is None or part.confidence > best.confidence):
                 best = part
         if best is None or best.topic is None:
@@ -398,7 +405,7 @@ class _Turn:
         """Another question in the same message, about another topic: the
         sentence that asks it is matched confidently on its own."""
         for sentence in asked:
-            part = self.brain.matcher.match(sentence)
+            part = self.match_part(sentence)
             if part.topic is not None and part.topic != answered:
                 return self.pack.topics[part.topic]
         return None
