@@ -36,6 +36,7 @@ SECOND_QUESTION_SIGNAL = "another_question"
 # A cry of alarm is short; a longer message naming ICE is a question about it.
 ALARM_WORDS = 4
 ASIDE_INTENTS = ("greeting", "thanks")
+OUT_OF_SCOPE = "out_of_scope"
 
 
 @dataclass(frozen=True)
@@ -312,6 +313,8 @@ class _Turn:
             match = self.main_question(two, match)
         if match.topic is None and match.intent is None and story.is_long(text, words):
             match = self.story_match(text, match, ranking)
+        if match.topic is not None and story.is_long(text, words) and self.asks_elsewhere(text):
+            match = replace(match, topic=None, intent=OUT_OF_SCOPE, choices=())
         if match.topic is not None:
             return self.writer.answer(
                 self.pack.topics[match.topic],
@@ -400,6 +403,19 @@ class _Turn:
         if best.score < story.VIEWS_AGREE_SCORE or best.score - runner_up < story.VIEWS_AGREE_LEAD:
             return whole
         return replace(whole, topic=best.label, choices=())
+
+    def asks_elsewhere(self, text: str) -> bool:
+        """A story whose every real question is out of scope ("...my son is
+        ten, we live in Queens, I drive a cab at night: is there a cricket
+        club for kids?"): the story's words pull it toward a topic, but what
+        the resident asks is not ours. Short questions ("what do I do?") say
+        nothing either way and are not counted."""
+        parts = story.in_order(text)
+        if len(parts) < 2:
+            return False
+        asked = [p for p in parts if story.is_question(p)] or parts[-1:]
+        asked = [p for p in asked if story.says_enough(p)]
+        return bool(asked) and all(self.match_part(p).intent == OUT_OF_SCOPE for p in asked)
 
     def second_question(self, asked: list[str], answered: str) -> Topic | None:
         """Another question in the same message, about another topic: the

@@ -42,6 +42,18 @@ def is_long(text: str, words: int) -> bool:
     return words >= STORY_WORDS or len(_UNSPACED_CHAR.findall(text)) >= STORY_CHARS
 
 
+QUESTION_WORDS = 5  # a question sentence this long says what it is about
+QUESTION_CHARS = 8  # ...in Chinese or Korean characters
+
+
+def says_enough(sentence: str) -> bool:
+    """A question sentence long enough to tell what it asks about."""
+    return (
+        len(sentence.split()) >= QUESTION_WORDS
+        or len(_UNSPACED_CHAR.findall(sentence)) >= QUESTION_CHARS
+    )
+
+
 def in_order(text: str) -> list[str]:
     """Every sentence of the message, first to last."""
     return [p.strip() for p in _SENTENCE_END.split(text) if p and p.strip()]

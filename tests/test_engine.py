@@ -525,3 +525,28 @@ def test_chinese_and_korean_stories_are_long_by_their_characters() -> None:
     assert story.is_long("我" * story.STORY_CHARS, 1)
     assert not story.is_long("房东要赶我走怎么办", 1)
     assert story.is_long(" ".join(["word"] * story.STORY_WORDS), story.STORY_WORDS)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "میرا بیٹا دس سال کا ہے اور اسے کرکٹ کا بہت شوق ہے۔ ہم کوئینز میں رہتے ہیں اور میں رات کو "
+        "ٹیکسی چلاتا ہوں۔ اس کے اسکول میں کرکٹ ٹیم نہیں ہے۔ "
+        "کیا نیویارک میں بچوں کے لیے کوئی کرکٹ کلب ہے؟",
+        "Je suis chauffeur de livraison pour une application, et hier mon vélo électrique a été "
+        "volé devant un restaurant à Harlem. J'ai déposé une plainte mais la police dit qu'ils "
+        "ne le retrouveront probablement pas. Est-ce que l'assurance de l'application rembourse "
+        "les vélos volés?",
+    ],
+)
+def test_a_story_whose_question_is_out_of_scope_gets_no_topic(say: Say, text: str) -> None:
+    # The school, the police: the story's words lean to a topic, the
+    # question itself (a cricket club, a stolen bike) is not ours.
+    assert say(text).topic is None
+
+
+def test_a_short_question_at_the_end_of_a_story_does_not_decide_its_scope() -> None:
+    assert not story.says_enough("What now?")
+    assert not story.says_enough("어떡해요?")
+    assert story.says_enough("is there a cricket club for kids?")
+    assert story.says_enough("纽约哪里有儿童板球俱乐部？")
