@@ -313,7 +313,11 @@ class _Turn:
             match = self.main_question(two, match)
         if match.topic is None and match.intent is None and story.is_long(text, words):
             match = self.story_match(text, match, ranking)
-        if match.topic is not None and story.is_long(text, words) and self.asks_elsewhere(text):
+        if (
+            match.topic is not None
+            and story.is_long(text, words)
+            and self.asks_elsewhere(text, match)
+        ):
             match = replace(match, topic=None, intent=OUT_OF_SCOPE, choices=())
         if match.topic is not None:
             return self.writer.answer(
@@ -404,12 +408,15 @@ class _Turn:
             return whole
         return replace(whole, topic=best.label, choices=())
 
-    def asks_elsewhere(self, text: str) -> bool:
+    def asks_elsewhere(self, text: str, whole: Match) -> bool:
         """A story whose every real question is out of scope ("...my son is
         ten, we live in Queens, I drive a cab at night: is there a cricket
         club for kids?"): the story's words pull it toward a topic, but what
         the resident asks is not ours. Short questions ("what do I do?") say
-        nothing either way and are not counted."""
+        nothing either way and are not counted. Only asked when the whole
+        message already sees an out-of-scope reading among its best."""
+        if all(c.label != INTENT_PREFIX + OUT_OF_SCOPE for c in whole.candidates):
+            return False
         parts = story.in_order(text)
         if len(parts) < 2:
             return False
