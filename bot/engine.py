@@ -391,6 +391,11 @@ class _Turn:
         if ranked and best.topic == ranked[0] and leads:
             # The sentence and the whole message agree on the best topic.
             return replace(whole, topic=best.topic, confidence=best.confidence, choices=())
+        agreed = self.views_agree(whole, ranking)
+        if agreed.topic is not None:
+            # A stray sentence (the police in a story about unpaid wages)
+            # does not outvote the whole message when every view agrees.
+            return agreed
         # They agree only that it is among the best: offer both, answer neither.
         offered = tuple(dict.fromkeys([best.topic, *ranked[:1], *whole.choices]))[:3]
         return replace(whole, choices=offered)

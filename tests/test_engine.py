@@ -10,9 +10,10 @@ import pytest
 
 from bot import story
 from bot.callbacks import MAX_CALLBACK_BYTES, decode
-from bot.engine import Engine, Incoming
+from bot.engine import Engine, Incoming, _Turn
 from bot.html import validate, visible_length
 from bot.languages import FSI
+from bot.matching import Candidate, Match, Ranking
 from bot.pack.loader import load_pack
 from bot.replies import Reply
 from tests.conftest import CONTENT, LOCALES, Say
@@ -550,3 +551,29 @@ def test_a_short_question_at_the_end_of_a_story_does_not_decide_its_scope() -> N
     assert not story.says_enough("어떡해요?")
     assert story.says_enough("is there a cricket club for kids?")
     assert story.says_enough("纽约哪里有儿童板球俱乐部？")
+
+
+def test_a_stray_sentence_does_not_outvote_a_story_every_view_agrees_on(engine: Engine) -> None:
+    # Unpaid wages, with one sentence about the boss calling the police: that
+    # sentence alone is confidently about the police, the whole message (both
+    # views agreeing, far ahead) about wages.
+    text = "Sentence one about work. The boss says he will call the police. Sentence three."
+    whole = Match(
+        None,
+        None,
+        55,
+        candidates=(
+            Candidate("workers-rights", 0.55),
+            Candidate("housing-rights", 0.40),
+            Candidate("police-and-ice", 0.38),
+        ),
+    )
+    police = Match("police-and-ice", None, 80, candidates=(Candidate("police-and-ice", 0.8),))
+    turn = _Turn(engine.brain, Incoming(text=text))
+    turn._parts = {s: police for s in story.sentences(text)}
+    agreeing = Ranking(whole.candidates, True, "en", frozenset())
+    assert turn.story_match(text, whole, agreeing).topic == "workers-rights"
+    # When the views disagree, the sentence and the whole are offered instead.
+    split = Ranking(whole.candidates, False, "en", frozenset())
+    offered = turn.story_match(text, whole, split)
+    assert offered.topic is None and offered.choices[:2] == ("police-and-ice", "workers-rights")
