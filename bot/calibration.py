@@ -44,21 +44,22 @@ from .normalize import normalize
 
 log = logging.getLogger(__name__)
 
-VERSION = 1  # bump when the procedure below changes
+VERSION = 2  # bump when the procedure below changes
 OUT_OF_SCOPE = INTENT_PREFIX + "out_of_scope"
 HOLD_OUT_EVERY = 5  # of each topic's phrasings in one language
 HOLD_OUT_OFF_TOPIC_EVERY = 3
 MAX_HELD_OUT = 600  # messages ranked, at most: bounds the first start of a big pack
 TOPIC_FOLDS = 3
-# The shipped thresholds on the New York pack, by this procedure (2026-12-03):
-# wrong 6.8%, off-topic 9.5%, unseen 29.0%, off-topic choices 11.5%; with a
-# margin of two or three messages, so that a small change to the matcher or the
-# New York content does not raise New York's thresholds by noise alone (a test
-# checks that it does not).
-REFERENCE_WRONG = 0.08
-REFERENCE_OFF_TOPIC = 0.11
-REFERENCE_UNSEEN = 0.31
-REFERENCE_OFF_TOPIC_CHOICES = 0.13
+# The shipped thresholds on the New York pack, by this procedure (2026-12-03,
+# after the examples for stories and romanised writing): wrong 8.0%, off-topic
+# 11.0%, unseen 32.8%, off-topic choices 13.0%; with a margin of two to four
+# messages, so that a small change to the matcher or the New York content does
+# not raise New York's thresholds by noise alone (a test checks that it does
+# not; when New York's content grows, measure these again).
+REFERENCE_WRONG = 0.09
+REFERENCE_OFF_TOPIC = 0.125
+REFERENCE_UNSEEN = 0.34
+REFERENCE_OFF_TOPIC_CHOICES = 0.145
 SKELETON_CONVERSATION = Path(__file__).parent / "pack" / "skeleton" / "conversation.yaml"
 STEP = 0.01
 MAX_RAISE = 0.20

@@ -19,7 +19,7 @@ from .calibration import Calibration, calibrated_settings
 from .callbacks import Action, decode, parse_payload
 from .i18n import CatalogProblem, Catalogs, load_catalogs
 from .languages import Detection, LanguageDetector, negotiate
-from .matching import INTENT_PREFIX, Match, Matcher, Phrase
+from .matching import INTENT_PREFIX, Match, Matcher, Phrase, Ranking
 from .normalize import clean, normalize
 from .pack.answers import format_day
 from .pack.loader import Problem, load_pack
@@ -33,9 +33,11 @@ COMMANDS = ("start", "menu", "language", "help", "about", "privacy")
 STATUS_SIGNAL = "status_disclosure"
 URGENT_SIGNAL = "urgent_now"
 ALARM_SIGNAL = "alarm"
+SECOND_QUESTION_SIGNAL = "another_question"
 # A cry of alarm is short; a longer message naming ICE is a question about it.
 ALARM_WORDS = 4
 ASIDE_INTENTS = ("greeting", "thanks")
+OUT_OF_SCOPE = "out_of_scope"
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class Brain:
     detector: LanguageDetector
     catalogs: Catalogs
     writer: Writer
+    openers: story.Openers
     calibration: Calibration = field(default_factory=Calibration)  # thresholds raised for this pack
 
 
@@ -89,9 +92,14 @@ def build_brain(
     for language in pack.languages:  # load Babel's locale data now, not on a resident's time
         format_day(date.today(), language)
     detector = LanguageDetector(pack.languages, samples)
+    openers = story.Openers(
+        p
+        for texts in pack.conversation.signals.get(SECOND_QUESTION_SIGNAL, {}).values()
+        for p in texts
+    )
     report.loaded = True
     writer = Writer(pack, catalogs, share)
-    return Brain(pack, matcher, detector, catalogs, writer, calibration), report
+    return Brain(pack, matcher, detector, catalogs, writer, openers, calibration), report
 
 
 def _index(
@@ -204,6 +212,13 @@ class _Turn:
         self.writer = brain.writer
         self.incoming = incoming
         self.base_language = fallback_language(brain.pack, incoming)
+        self._parts: dict[str, Match] = {}  # a sentence is matched once per turn
+
+    def match_part(self, sentence: str) -> Match:
+        """One sentence of the message, matched on its own."""
+        if sentence not in self._parts:
+            self._parts[sentence] = self.brain.matcher.match(sentence)
+        return self._parts[sentence]
 
     def t(self, language: str, msgid: str, /, **values: object) -> str:
         return self.brain.catalogs.text(language, msgid, **values)
@@ -299,7 +314,8 @@ class _Turn:
             lang = self.base_language
             return self.writer.menu(lang, self.t(lang, ui.EMPTY), kind="empty")
         detection = self.brain.detector.detect(text)
-        match = self.brain.matcher.match(text)
+        ranking = self.brain.matcher.rank(text)
+        match = self.brain.matcher.decide(ranking)
         lang = self.reply_language(detection, match, words)
         if detection.clear and not detection.supported and match.topic is None:
             return self.writer.unsupported_language(self.base_language)
@@ -309,15 +325,24 @@ class _Turn:
         urgent = self.urgent_topic(match)
         if urgent is not None:
             return self.writer.answer(urgent, lang, extra_notes=notes, confidence=match.confidence)
-        if match.topic is None and words >= story.STORY_WORDS and match.intent is None:
-            match = self.story_match(text, match)
+        two = story.main_and_other(story.in_order(text), self.brain.openers)
+        if two is not None and match.intent is None:
+            match = self.main_question(two, match)
+        if match.topic is None and match.intent is None and story.is_long(text, words):
+            match = self.story_match(text, match, ranking)
+        if (
+            match.topic is not None
+            and story.is_long(text, words)
+            and self.asks_elsewhere(text, match)
+        ):
+            match = replace(match, topic=None, intent=OUT_OF_SCOPE, choices=())
         if match.topic is not None:
             return self.writer.answer(
                 self.pack.topics[match.topic],
                 lang,
                 extra_notes=notes,
                 confidence=match.confidence,
-                also=self.second_question(text, match.topic),
+                also=self.second_question([two.main, *two.others] if two else [], match.topic),
             )
         if match.intent in ("greeting", "thanks", "smalltalk"):
             msgid = {"greeting": ui.GREETING, "thanks": ui.THANKS, "smalltalk": ui.SMALLTALK}[
@@ -341,39 +366,93 @@ class _Turn:
             lead = f"{lead}\n\n{notes[0]}"
         return self.writer.menu(lang, lead, kind="decline", confidence=match.confidence)
 
-    def story_match(self, text: str, whole: Match) -> Match:
-        """A long message: the sentence whose confident topic the whole agrees with."""
+    def main_question(self, two: story.TwoQuestions, whole: Match) -> Match:
+        """Two questions in one message: the first one's confident topic,
+        when the whole message ranks it among its best too. A confident
+        whole-message topic gives way only when a later question is what
+        pulled it there, and that question is a "by the way" or the message
+        opened with the main one (no story before it: a story's questions
+        lean on the story, "what papers do I need?", and say little alone)."""
+        part = self.match_part(two.main)
+        if part.topic is None or part.topic == whole.topic:
+            return whole
+        ranked = [c.label for c in whole.candidates[: story.AGREE_WITHIN]]
+        if part.topic not in ranked:
+            return whole
+        if whole.topic is not None:
+            pulled = (two.opened or two.leads) and any(
+                self.match_part(other).topic == whole.topic for other in two.others
+            )
+            if not pulled:
+                return whole
+        return replace(whole, topic=part.topic, confidence=part.confidence, choices=())
+
+    def story_match(self, text: str, whole: Match, ranking: Ranking) -> Match:
+        """A long message: the sentence whose confident topic the whole agrees
+        with; else the whole message's topic when every view picks it and it
+        stands clearly ahead."""
         ranked = [
             c.label for c in whole.candidates[: story.AGREE_WITHIN] if c.label in self.pack.topics
         ]
-        parts = list(story.sentences(text))
+        parts = [s for s in story.sentences(text) if not self.brain.openers.opens(s)]
         if len(parts) < 2:
             return whole  # one sentence: it was the whole message
         best: Match | None = None
         for sentence in parts:
-            part = self.brain.matcher.match(sentence)
+            part = self.match_part(sentence)
             if part.topic in ranked and (best is None or part.confidence > best.confidence):
                 best = part
         if best is None or best.topic is None:
-            return whole
+            return self.views_agree(whole, ranking)
         leads = len(whole.candidates) < 2 or (
             whole.candidates[0].score - whole.candidates[1].score >= story.LEAD
         )
         if ranked and best.topic == ranked[0] and leads:
             # The sentence and the whole message agree on the best topic.
             return replace(whole, topic=best.topic, confidence=best.confidence, choices=())
+        agreed = self.views_agree(whole, ranking)
+        if agreed.topic is not None:
+            # A stray sentence (the police in a story about unpaid wages)
+            # does not outvote the whole message when every view agrees.
+            return agreed
         # They agree only that it is among the best: offer both, answer neither.
         offered = tuple(dict.fromkeys([best.topic, *ranked[:1], *whole.choices]))[:3]
         return replace(whole, choices=offered)
 
-    def second_question(self, text: str, answered: str) -> Topic | None:
+    def views_agree(self, whole: Match, ranking: Ranking) -> Match:
+        """A story no sentence settles: the whole message's topic when the
+        character and word views pick it and it leads the next label (an
+        out-of-scope intent included) clearly."""
+        candidates = whole.candidates
+        if not ranking.agree or not candidates or candidates[0].label not in self.pack.topics:
+            return whole
+        best = candidates[0]
+        runner_up = candidates[1].score if len(candidates) > 1 else 0.0
+        if best.score < story.VIEWS_AGREE_SCORE or best.score - runner_up < story.VIEWS_AGREE_LEAD:
+            return whole
+        return replace(whole, topic=best.label, choices=())
+
+    def asks_elsewhere(self, text: str, whole: Match) -> bool:
+        """A story whose every real question is out of scope ("...my son is
+        ten, we live in Queens, I drive a cab at night: is there a cricket
+        club for kids?"): the story's words pull it toward a topic, but what
+        the resident asks is not ours. Short questions ("what do I do?") say
+        nothing either way and are not counted. Only asked when the whole
+        message already sees an out-of-scope reading among its best."""
+        if all(c.label != INTENT_PREFIX + OUT_OF_SCOPE for c in whole.candidates):
+            return False
+        parts = story.in_order(text)
+        if len(parts) < 2:
+            return False
+        asked = [p for p in parts if story.is_question(p)] or parts[-1:]
+        asked = [p for p in asked if story.says_enough(p)]
+        return bool(asked) and all(self.match_part(p).intent == OUT_OF_SCOPE for p in asked)
+
+    def second_question(self, asked: list[str], answered: str) -> Topic | None:
         """Another question in the same message, about another topic: the
         sentence that asks it is matched confidently on its own."""
-        asked = [s for s in story.sentences(text) if story.is_question(s)]
-        if len(asked) < 2:
-            return None
         for sentence in asked:
-            part = self.brain.matcher.match(sentence)
+            part = self.match_part(sentence)
             if part.topic is not None and part.topic != answered:
                 return self.pack.topics[part.topic]
         return None

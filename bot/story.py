@@ -7,26 +7,62 @@ is matched on its own; a sentence's confident topic is answered only when the
 whole message also puts that topic first, and offered as a choice when the
 whole only ranks it among its best few. Two independent readings must agree,
 so a stray sentence cannot produce a wrong answer.
+
+Two questions in one message ("can my boss pay me less? by the way, where are
+free English classes?"): the first is the main one, the other is offered.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
+
+from .normalize import pack_normalize
 
 # Sentence ends in the pack's scripts: Latin, CJK, Arabic, Urdu, Bengali.
 _SENTENCE_END = re.compile(r"(?<=[.!?;。？！；؟۔।\n])\s*|\s*\n+\s*")
 MIN_WORDS = 3  # a sentence shorter than this says too little on its own
 STORY_WORDS = 12  # messages shorter than this are read whole
+# Chinese and Korean write no spaces between words (the matcher's form even
+# joins Korean words): count their characters instead, about 2.5 a word.
+STORY_CHARS = 30
+_UNSPACED_CHAR = re.compile(r"[\u3400-\u9fff\uac00-\ud7a3]")
 AGREE_WITHIN = 3  # the whole message must rank the sentence's topic this high
 LEAD = 0.01  # ...and, to be answered, put it first by at least this (not a tie)
+# A story scores low everywhere (its ordinary words match nothing), so the
+# usual bar is out of reach; what stays telling is that the character and the
+# word views pick the same topic and it stands clearly ahead of the next one.
+VIEWS_AGREE_SCORE = 0.30
+VIEWS_AGREE_LEAD = 0.10
+
+
+def is_long(text: str, words: int) -> bool:
+    """A message long enough to be a story rather than a question."""
+    return words >= STORY_WORDS or len(_UNSPACED_CHAR.findall(text)) >= STORY_CHARS
+
+
+QUESTION_WORDS = 5  # a question sentence this long says what it is about
+QUESTION_CHARS = 8  # ...in Chinese or Korean characters
+
+
+def says_enough(sentence: str) -> bool:
+    """A question sentence long enough to tell what it asks about."""
+    return (
+        len(sentence.split()) >= QUESTION_WORDS
+        or len(_UNSPACED_CHAR.findall(sentence)) >= QUESTION_CHARS
+    )
+
+
+def in_order(text: str) -> list[str]:
+    """Every sentence of the message, first to last."""
+    return [p.strip() for p in _SENTENCE_END.split(text) if p and p.strip()]
 
 
 def sentences(text: str) -> Iterator[str]:
     """The message's sentences with enough words, last first: a story ends
     with its question more often than it starts with it."""
-    parts = [p.strip() for p in _SENTENCE_END.split(text) if p and p.strip()]
-    for part in reversed(parts):
+    for part in reversed(in_order(text)):
         if len(part.split()) >= MIN_WORDS or not part.isascii():
             yield part
 
@@ -37,3 +73,48 @@ _QUESTION_MARK = re.compile("[?？؟]")
 def is_question(sentence: str) -> bool:
     """A sentence that asks something: only a question mark says so in every script."""
     return bool(_QUESTION_MARK.search(sentence))
+
+
+class Openers:
+    """Words that open a second question ("by the way", "顺便问一下"): the
+    pack's `another_question` signal, matched at a sentence's start only."""
+
+    def __init__(self, phrases: Iterable[str]):
+        self._phrases = tuple(sorted({pack_normalize(p) for p in phrases} - {""}))
+
+    def opens(self, sentence: str) -> bool:
+        norm = pack_normalize(sentence)
+        for phrase in self._phrases:
+            if _UNSPACED_CHAR.search(phrase):
+                if norm.startswith(phrase):
+                    return True
+            elif norm == phrase or norm.startswith(phrase + " "):
+                return True
+        return False
+
+
+class TwoQuestions(NamedTuple):
+    main: str  # the main question (with what comes before it)
+    others: list[str]  # the sentences after it that ask something else
+    opened: bool  # a later question opened with "by the way"
+    leads: bool = False  # the message opens with the main question, no story before it
+
+
+def main_and_other(parts: list[str], openers: Openers) -> TwoQuestions | None:
+    """A message asking two things: its main question and the others. The
+    main one comes first; a later question either opens with "by the way"
+    (then the main one before it need not be phrased as a question) or is one
+    of two sentences with a question mark (the last sentence may lack its
+    mark when an earlier one has one)."""
+    parts = [p for p in parts if len(p.split()) >= MIN_WORDS or not p.isascii()]
+    for k, part in enumerate(parts[1:], start=1):
+        if is_question(part) and openers.opens(part):
+            return TwoQuestions(" ".join(parts[:k]), parts[k:], True)
+    asked = [p for p in parts if is_question(p)]
+    if asked and parts[-1] not in asked:
+        # "where do I get the ID card? and can my landlord raise the rent":
+        # the last question mark is the one people drop.
+        asked.append(parts[-1])
+    if len(asked) >= 2:
+        return TwoQuestions(asked[0], asked[1:], False, asked[0] == parts[0])
+    return None

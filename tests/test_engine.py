@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 
+from bot import story
 from bot.callbacks import MAX_CALLBACK_BYTES, decode
-from bot.engine import Engine, Incoming
+from bot.engine import Engine, Incoming, _Turn
 from bot.html import validate, visible_length
 from bot.languages import FSI
+from bot.matching import Candidate, Match, Ranking
 from bot.pack.loader import load_pack
 from bot.replies import Reply
 from tests.conftest import CONTENT, LOCALES, PACKS, Say, pack_engine
@@ -454,3 +456,193 @@ def test_a_second_question_is_offered_as_the_first_button(nyc_say: Say, nyc_engi
     # One question: no such button.
     single = nyc_say("is there a free english class in the bronx?")
     assert not single.buttons[0][0].label.startswith("➕ ")
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        (
+            "我们一家四口租了一个地下室住了三年，房东一直都是收现金。这个月他突然说要卖房子，"
+            "让我们两个星期之内搬走，不然就换锁把东西扔出去。我们没有身份，也没有签过合同，"
+            "他说我们没有任何权利。他真的可以这样赶我们走吗",
+            "housing-rights",
+        ),
+        (
+            "식당 주방에서 일년 넘게 일했는데 사장님이 하루 열두시간 일 시키고 주급을 현금으로 "
+            "조금만 줘요. 오버타임은 한번도 받은 적이 없고 서류 없는 거 알아서 그런지 불만 말하면 "
+            "자르겠다고 해요. 신분 없어도 못 받은 돈 받을 수 있나요",
+            "workers-rights",
+        ),
+    ],
+)
+def test_a_long_chinese_or_korean_story_is_answered(nyc_say: Say, text: str, topic: str) -> None:
+    # No sentence is confident alone and the whole scores low, as long
+    # stories do; every view picking the same topic far ahead settles it.
+    assert nyc_say(text).topic == topic
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我儿子在国内读完了高中，现在跟我来纽约了，想继续读大学。可是他的毕业证和成绩单都是中文的，"
+        "听说要翻译和认证。请问纽约哪里可以做学历认证，大概要多少钱",
+        "저는 이번 겨울에 한국에 계신 부모님을 뵈러 가고 싶은데 비행기표가 너무 비싸요. "
+        "회사에서 휴가도 일주일밖에 안 줘서 고민이에요. "
+        "뉴욕에서 인천 가는 싼 항공권은 어디서 찾을 수 있나요",
+    ],
+)
+def test_a_long_story_next_door_still_gets_no_topic(nyc_say: Say, text: str) -> None:
+    assert nyc_say(text).topic is None
+
+
+def test_the_first_of_two_questions_is_answered_and_by_the_way_is_offered(
+    nyc_say: Say, nyc_engine: Engine
+) -> None:
+    reply = nyc_say(
+        "Mi casero quiere sacarme del apartamento sin orden de la corte, ¿puede hacer eso? "
+        "Otra pregunta, ¿dónde hay clases de inglés gratis?"
+    )
+    assert reply.topic == "housing-rights"
+    first = reply.buttons[0][0]
+    assert first.label.startswith("➕ ") and first.data is not None
+    assert nyc_engine.reply(Incoming(callback=first.data)).topic == "english-classes"
+
+
+def test_by_the_way_does_not_let_the_aside_win(nyc_say: Say) -> None:
+    # The whole message leans to the classes; the question before "by the
+    # way" is the one the resident came with.
+    reply = nyc_say(
+        "Can I keep using SNAP for my kids without hurting my green card later? By the way, "
+        "do you know if the Queens library has free English classes?"
+    )
+    assert reply.topic == "public-charge"
+
+
+def test_two_chinese_questions_answer_the_first(nyc_say: Say) -> None:
+    reply = nyc_say(
+        "我老板这个月又少给了我三百块工资，我没有身份，可以去劳工局告他吗？还有，附近哪里有免费学英文的地方？"
+    )
+    assert reply.topic == "workers-rights"
+
+
+def test_the_main_question_comes_before_by_the_way() -> None:
+    openers = story.Openers(["by the way", "顺便"])
+    parts = story.in_order("I need to know if Medicaid hurts my case. By the way, any classes?")
+    assert story.main_and_other(parts, openers) == story.TwoQuestions(
+        "I need to know if Medicaid hurts my case.", ["By the way, any classes?"], True
+    )
+    # Chinese: the opener is found without spaces.
+    two = story.main_and_other(
+        story.in_order("老板不给工资怎么办？顺便问一下哪里有英文班？"), openers
+    )
+    assert two is not None and two.opened and two.main == "老板不给工资怎么办？"
+    # "by the way" inside a sentence, or opening a statement, is no second question.
+    inside = story.main_and_other(story.in_order("Can he evict me? He said by the way."), openers)
+    assert inside is None or not inside.opened
+    assert story.main_and_other(story.in_order("Hello. By the way, I work."), openers) is None
+    # Two question marks without an opener: the first is the main one.
+    two = story.main_and_other(story.in_order("Can he evict me? Where are classes?"), openers)
+    assert two == story.TwoQuestions("Can he evict me?", ["Where are classes?"], False, True)
+    # The last question may lack its mark; a story before the first one is noted.
+    two = story.main_and_other(
+        story.in_order("We moved here in May. Can he evict me? and where are classes"), openers
+    )
+    assert two == story.TwoQuestions("Can he evict me?", ["and where are classes"], False, False)
+
+
+def test_chinese_and_korean_stories_are_long_by_their_characters() -> None:
+    assert story.is_long("我" * story.STORY_CHARS, 1)
+    assert not story.is_long("房东要赶我走怎么办", 1)
+    assert story.is_long(" ".join(["word"] * story.STORY_WORDS), story.STORY_WORDS)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "میرا بیٹا دس سال کا ہے اور اسے کرکٹ کا بہت شوق ہے۔ ہم کوئینز میں رہتے ہیں اور میں رات کو "
+        "ٹیکسی چلاتا ہوں۔ اس کے اسکول میں کرکٹ ٹیم نہیں ہے۔ "
+        "کیا نیویارک میں بچوں کے لیے کوئی کرکٹ کلب ہے؟",
+        "Je suis chauffeur de livraison pour une application, et hier mon vélo électrique a été "
+        "volé devant un restaurant à Harlem. J'ai déposé une plainte mais la police dit qu'ils "
+        "ne le retrouveront probablement pas. Est-ce que l'assurance de l'application rembourse "
+        "les vélos volés?",
+    ],
+)
+def test_a_story_whose_question_is_out_of_scope_gets_no_topic(nyc_say: Say, text: str) -> None:
+    # The school, the police: the story's words lean to a topic, the
+    # question itself (a cricket club, a stolen bike) is not ours.
+    assert nyc_say(text).topic is None
+
+
+def test_a_short_question_at_the_end_of_a_story_does_not_decide_its_scope() -> None:
+    assert not story.says_enough("What now?")
+    assert not story.says_enough("어떡해요?")
+    assert story.says_enough("is there a cricket club for kids?")
+    assert story.says_enough("纽约哪里有儿童板球俱乐部？")
+
+
+def test_a_stray_sentence_does_not_outvote_a_story_every_view_agrees_on(nyc_engine: Engine) -> None:
+    # Unpaid wages, with one sentence about the boss calling the police: that
+    # sentence alone is confidently about the police, the whole message (both
+    # views agreeing, far ahead) about wages.
+    text = "Sentence one about work. The boss says he will call the police. Sentence three."
+    whole = Match(
+        None,
+        None,
+        55,
+        candidates=(
+            Candidate("workers-rights", 0.55),
+            Candidate("housing-rights", 0.40),
+            Candidate("police-and-ice", 0.38),
+        ),
+    )
+    police = Match("police-and-ice", None, 80, candidates=(Candidate("police-and-ice", 0.8),))
+    turn = _Turn(nyc_engine.brain, Incoming(text=text))
+    turn._parts = {s: police for s in story.sentences(text)}
+    agreeing = Ranking(whole.candidates, True, "en", frozenset())
+    assert turn.story_match(text, whole, agreeing).topic == "workers-rights"
+    # When the views disagree, the sentence and the whole are offered instead.
+    split = Ranking(whole.candidates, False, "en", frozenset())
+    offered = turn.story_match(text, whole, split)
+    assert offered.topic is None and offered.choices[:2] == ("police-and-ice", "workers-rights")
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "other"),
+    [
+        # The second question has no question mark: people drop the last one.
+        (
+            "where do i apply for idnyc? "
+            "and can the landlord put my rent up in the middle of the lease",
+            "city-id-card",
+            "housing-rights",
+        ),
+        (
+            "If I phone 911 about the fight upstairs will the police ask about my papers? "
+            "Also, is there a free ESL class near Jackson Heights?",
+            "police-and-ice",
+            "english-classes",
+        ),
+        ("没有社会安全号码可以报税吗？另外，哪里有免费的英文课", "taxes-itin", "english-classes"),
+    ],
+)
+def test_of_two_questions_the_one_asked_first_is_answered(
+    nyc_say: Say, text: str, first: str, other: str
+) -> None:
+    reply = nyc_say(text)
+    assert reply.topic == first
+    button = reply.buttons[0][0]
+    assert button.label.startswith("➕ ")
+    assert button.data is not None and f":{other}:" in f"{button.data}:"
+
+
+def test_a_storys_generic_question_does_not_take_over(nyc_say: Say) -> None:
+    # "What papers do I need?" matches something on its own; after a story it
+    # leans on the story, so the order of the questions decides nothing.
+    reply = nyc_say(
+        "I deliver food on an e-bike in Sunset Park and my boss says I could drive instead "
+        "if I had a license. I only have a passport and a license from my country. A friend "
+        "says New York gives licenses without papers now. What papers do I need? "
+        "Can I swap my foreign license for a New York one?"
+    )
+    assert reply.topic in (None, "drivers-license")
