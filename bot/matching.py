@@ -574,8 +574,7 @@ def _train_svm(
             offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
             nz = np.repeat(indptr[rows] - offsets, lengths) + np.arange(lengths.sum())
             words = row_ids[nz]
-            touched, inverse = np.unique(words, return_inverse=True)
-            steps.append((rows, lengths, offsets, words, row_vals[nz], touched, inverse))
+            steps.append(_Batch.cut(rows, lengths, offsets, words, row_vals[nz]))
     blocks = []
     bias = np.zeros(n_labels, dtype=np.float32)
     for first in range(0, n_labels, _BLOCK):
@@ -588,8 +587,57 @@ def _train_svm(
     return _Weights.compress(blocks, n_words, n_labels), bias
 
 
+@dataclass(frozen=True)
+class _Batch:
+    """One training step's rows and their nonzeros, cut once for every block."""
+
+    rows: np.ndarray
+    offsets: np.ndarray  # where each row's nonzeros start
+    words: np.ndarray
+    vals: np.ndarray
+    touched: np.ndarray  # the distinct words
+    once_at: np.ndarray  # words met once: their place in `touched`,
+    once_rows: np.ndarray  # the row (within the batch) they are in,
+    once_vals: np.ndarray  # and their value
+    more_at: np.ndarray  # words met more often: their place in `touched`,
+    more_starts: np.ndarray  # where their run starts among the following,
+    more_rows: np.ndarray  # the rows of their nonzeros (grouped by word,
+    more_vals: np.ndarray  # batch order within a word), and the values
+
+    @classmethod
+    def cut(
+        cls,
+        rows: np.ndarray,
+        lengths: np.ndarray,
+        offsets: np.ndarray,
+        words: np.ndarray,
+        vals: np.ndarray,
+    ) -> _Batch:
+        touched, inverse, counts = np.unique(words, return_inverse=True, return_counts=True)
+        in_row = np.repeat(np.arange(len(rows)), lengths)
+        once = counts[inverse] == 1
+        order = np.flatnonzero(~once)
+        order = order[np.argsort(inverse[order], kind="stable")]
+        grouped = inverse[order]
+        starts = np.flatnonzero(np.concatenate([[True], grouped[1:] != grouped[:-1]]))
+        return cls(
+            rows,
+            offsets,
+            words,
+            vals,
+            touched,
+            inverse[once],
+            in_row[once],
+            vals[once],
+            grouped[starts],
+            starts,
+            in_row[order],
+            vals[order],
+        )
+
+
 def _train_block(
-    steps: Sequence[tuple[np.ndarray, ...]],
+    steps: Sequence[_Batch],
     labels: np.ndarray,
     n: int,
     n_words: int,
@@ -601,27 +649,42 @@ def _train_block(
     mine = (labels >= 0) & (labels < n_labels)
     target[np.flatnonzero(mine), labels[mine]] = 1.0
     weights = np.zeros((n_words, n_labels), dtype=np.float32)
-    bias = np.zeros(n_labels, dtype=np.float32)
     m_w, v_w = np.zeros_like(weights), np.zeros_like(weights)
+    bias = np.zeros(n_labels, dtype=np.float32)
     m_b, v_b = np.zeros_like(bias), np.zeros_like(bias)
-    label_range = np.arange(n_labels)
-    for step, (rows, lengths, offsets, words, vals, touched, inverse) in enumerate(steps, 1):
-        decision = np.add.reduceat(vals[:, None] * weights[words], offsets, axis=0) + bias
+    for step, b in enumerate(steps, 1):
+        rows, touched = b.rows, b.touched
+        decision = np.add.reduceat(b.vals[:, None] * weights[b.words], b.offsets, axis=0) + bias
         y = target[rows]
         grad_out = -2 * c * y * np.maximum(0, 1 - y * decision)
-        flat = (inverse[:, None] * n_labels + label_range).ravel()
-        contrib = (vals[:, None] * np.repeat(grad_out, lengths, axis=0)).ravel()
-        grad_w = np.bincount(flat, weights=contrib, minlength=len(touched) * n_labels)
-        grad_w = grad_w.reshape(len(touched), n_labels).astype(np.float32)
+        # Most words occur once in a batch: their gradient is one product.
+        # The others are summed in float64, in the batch's order, as a
+        # bincount over every nonzero would.
+        grad_w = np.empty((len(touched), n_labels), dtype=np.float32)
+        grad_w[b.once_at] = b.once_vals[:, None] * grad_out[b.once_rows]
+        if len(b.more_rows):
+            more = (b.more_vals[:, None] * grad_out[b.more_rows]).astype(np.float64)
+            grad_w[b.more_at] = np.add.reduceat(more, b.more_starts, axis=0)
         share = len(rows) / n  # this batch's part of the regulariser
-        current = weights[touched]
+        current, m_t, v_t = weights[touched], m_w[touched], v_w[touched]
         grad_w += share * current
         grad_b = grad_out.sum(axis=0) + share * bias
         fix1, fix2 = 1 - _ADAM_B1**step, 1 - _ADAM_B2**step
-        m_t = _ADAM_B1 * m_w[touched] + (1 - _ADAM_B1) * grad_w
-        v_t = _ADAM_B2 * v_w[touched] + (1 - _ADAM_B2) * grad_w * grad_w
-        m_w[touched], v_w[touched] = m_t, v_t
-        weights[touched] = current - _SVM_RATE * (m_t / fix1) / (np.sqrt(v_t / fix2) + 1e-8)
+        # In place, in the order of w -= rate * (m / fix1) / (sqrt(v / fix2) + 1e-8).
+        m_t *= _ADAM_B1
+        m_t += (1 - _ADAM_B1) * grad_w
+        v_t *= _ADAM_B2
+        square = (1 - _ADAM_B2) * grad_w
+        square *= grad_w
+        v_t += square
+        move = m_t / fix1
+        move *= _SVM_RATE
+        root = v_t / fix2
+        np.sqrt(root, out=root)
+        root += 1e-8
+        move /= root
+        current -= move
+        weights[touched], m_w[touched], v_w[touched] = current, m_t, v_t
         m_b = _ADAM_B1 * m_b + (1 - _ADAM_B1) * grad_b
         v_b = _ADAM_B2 * v_b + (1 - _ADAM_B2) * grad_b * grad_b
         bias -= _SVM_RATE * (m_b / fix1) / (np.sqrt(v_b / fix2) + 1e-8)
