@@ -620,6 +620,7 @@ class _Batch:
         order = order[np.argsort(inverse[order], kind="stable")]
         grouped = inverse[order]
         starts = np.flatnonzero(np.concatenate([[True], grouped[1:] != grouped[:-1]]))
+        starts = starts[: len(grouped)]  # no word met twice: no run
         return cls(
             rows,
             offsets,
