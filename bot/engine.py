@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from . import errors, settings, story, ui
+from . import errors, malloc, settings, story, ui
 from .callbacks import Action, decode, parse_payload
 from .i18n import CatalogProblem, Catalogs, load_catalogs
 from .languages import Detection, LanguageDetector, negotiate
@@ -72,6 +72,7 @@ def build_brain(
     share: bool = True,
     cache_dir: Path | None = None,
 ) -> tuple[Brain | None, LoadReport]:
+    malloc.fix_mmap_threshold()  # a load's large temporaries are not kept
     result = load_pack(content_dir)
     report = LoadReport(result.problems)
     if result.pack is None:

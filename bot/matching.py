@@ -109,31 +109,40 @@ def _corpus_codes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     text, plus single Han/Hangul characters (often whole words: 学 school, 病
     ill), computed with numpy over one array of code points."""
     if not texts:
-        return np.zeros(0, np.int64), np.zeros(0, np.uint64)
+        return np.zeros(0, np.int32), np.zeros(0, np.uint64)
     # Every word padded with spaces (" a " \0 " b "), texts separated by \1:
     # an n-gram is valid when it crosses neither separator.
     word_gap = " \x00 "
     joined = "\x01".join(" " + word_gap.join(t.split()) + " " for t in texts) + "\x01"
-    cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    docs = np.concatenate([[0], np.cumsum(cps == _DOC)[:-1]]).astype(np.int64)
-    boundary = (cps == _SEP) | (cps == _DOC)
-    seps = np.concatenate([[0], np.cumsum(boundary)])
+    cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    del joined
     size = len(cps)
-    all_docs = []
-    all_codes = []
-    for n in (2, 3, 4):
-        starts = np.arange(size - n + 1)
-        valid = seps[starts + n] - seps[starts] == 0
-        starts = starts[valid]
-        h = np.full(len(starts), n, dtype=np.uint64)
-        for k in range(n):
-            h = h * np.uint64(_P) + cps[starts + k]
-        all_docs.append(docs[starts])
-        all_codes.append(h)
+    docs = np.zeros(size, dtype=np.int32)
+    np.cumsum(cps[:-1] == _DOC, out=docs[1:])
+    seps = np.zeros(size + 1, dtype=np.int32)
+    np.cumsum((cps == _SEP) | (cps == _DOC), out=seps[1:])
+    # Occurrences are many (three or four per character of the pack): the
+    # output is allocated once and filled n by n, in 32-bit ids where
+    # 32 bits are enough, so that building stays within a few times its size.
+    valid = {n: seps[n:] - seps[:-n] == 0 for n in (2, 3, 4)}
     unspaced = ((cps >= 0x3400) & (cps <= 0x9FFF)) | ((cps >= 0xAC00) & (cps <= 0xD7A3))
-    all_docs.append(docs[unspaced])
-    all_codes.append(np.uint64(_P) + cps[unspaced])
-    return np.concatenate(all_docs), np.concatenate(all_codes)
+    total = sum(int(v.sum()) for v in valid.values()) + int(unspaced.sum())
+    out_docs = np.empty(total, dtype=np.int32)
+    out_codes = np.empty(total, dtype=np.uint64)
+    at = 0
+    for n in (2, 3, 4):
+        starts = np.flatnonzero(valid.pop(n))
+        h = out_codes[at : at + len(starts)]
+        h[:] = n
+        for k in range(n):
+            h *= np.uint64(_P)
+            h += cps[starts + k]
+        out_docs[at : at + len(starts)] = docs[starts]
+        at += len(starts)
+    out_docs[at:] = docs[unspaced]
+    out_codes[at:] = cps[unspaced]
+    out_codes[at:] += np.uint64(_P)
+    return out_docs, out_codes
 
 
 def _sublinear_tfidf(
@@ -148,12 +157,20 @@ def _sublinear_tfidf(
     keys, tfs = np.unique(occ_terms.astype(np.int64) * max(1, size) + occ_docs, return_counts=True)
     terms = (keys // max(1, size)).astype(np.int32)
     docs = (keys % max(1, size)).astype(np.int32)
+    return (terms, docs, *_weigh(terms, docs, tfs, n_terms, size))
+
+
+def _weigh(
+    terms: np.ndarray, docs: np.ndarray, tfs: np.ndarray, n_terms: int, size: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unit-length sublinear TF-IDF weights of term-major (term, document, tf)
+    nonzeros, plus each term's document frequency and idf."""
     df = np.bincount(terms, minlength=n_terms)
     idf = (np.log((1 + size) / (1 + df.astype(np.float32))) + 1.0).astype(np.float32)
     weights = (1 + np.log(tfs.astype(np.float32))) * idf[terms]
     norms = np.sqrt(np.bincount(docs, weights=weights * weights, minlength=size))
     unit = (weights / np.maximum(norms[docs], 1e-9)).astype(np.float32)
-    return terms, docs, unit, df, idf
+    return unit, df, idf
 
 
 class _TfIdf:
@@ -165,11 +182,28 @@ class _TfIdf:
         self.max_postings = max(50, int(self.size * _MAX_DF))
         if cached is not None and self._take(cached):
             return
+        # One stable sort of the occurrences by code gives the vocabulary,
+        # and within each n-gram its documents in order (occurrences come
+        # document by document): (n-gram, document) runs are the postings.
         occ_docs, occ_codes = _corpus_codes(texts)
-        self.codes, occ_grams = np.unique(occ_codes, return_inverse=True)
+        order = np.argsort(occ_codes, kind="stable")
+        codes = occ_codes[order]
         del occ_codes
-        _, self.post_docs, self.post_weights, df, self.idf = _sublinear_tfidf(
-            occ_grams, occ_docs, len(self.codes), self.size
+        docs = occ_docs[order]
+        del occ_docs, order
+        new_term = np.ones(len(codes), dtype=bool)
+        np.not_equal(codes[1:], codes[:-1], out=new_term[1:])
+        self.codes = codes[new_term]
+        del codes
+        term_of = np.cumsum(new_term, dtype=np.int32) - 1
+        new_term[1:] |= docs[1:] != docs[:-1]  # now: a new (n-gram, document) pair
+        starts = np.flatnonzero(new_term)
+        del new_term
+        tfs = np.diff(starts, append=len(docs))
+        terms, self.post_docs = term_of[starts], docs[starts]
+        del term_of, docs
+        self.post_weights, df, self.idf = _weigh(
+            terms, self.post_docs, tfs, len(self.codes), self.size
         )
         self.indptr = np.zeros(len(self.codes) + 1, dtype=np.int64)
         np.cumsum(df, out=self.indptr[1:])
@@ -415,21 +449,26 @@ class _Weights:
         n_words: int,
         n_labels: int,
     ) -> _Weights:
-        """From each block's (median per word, rows, labels, differences)."""
-        base = np.stack([b[0] for b in blocks], axis=1) if blocks else np.zeros((n_words, 0))
-        rows = np.concatenate([b[1] for b in blocks]) if blocks else np.zeros(0, np.int64)
-        cols = np.concatenate([b[2] for b in blocks]) if blocks else np.zeros(0, np.int32)
-        vals = np.concatenate([b[3] for b in blocks]) if blocks else np.zeros(0, np.float32)
-        order = np.argsort(rows, kind="stable")  # word-major, labels ascending
+        """From each block's (median per word, rows, labels, differences),
+        each block's entries word-major: filled straight into place, block
+        after block, so the labels of a word stay in ascending order."""
+        base = np.zeros((n_words, len(blocks)), dtype=np.float32)
+        counts = np.zeros(n_words, dtype=np.int64)
+        for i, (median, rows, _, _) in enumerate(blocks):
+            base[:, i] = median
+            counts += np.bincount(rows, minlength=n_words)
         indptr = np.zeros(n_words + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows, minlength=n_words), out=indptr[1:])
-        return cls(
-            base.astype(np.float32),
-            indptr,
-            cols[order].astype(np.int32),
-            vals[order].astype(np.float32),
-            n_labels,
-        )
+        np.cumsum(counts, out=indptr[1:])
+        cols = np.empty(int(indptr[-1]), dtype=np.int32)
+        vals = np.empty(int(indptr[-1]), dtype=np.float32)
+        filled = indptr[:-1].copy()  # next free place in each word's row
+        for _, rows, labels, diffs in blocks:
+            per_word = np.bincount(rows, minlength=n_words)
+            first = np.cumsum(per_word) - per_word  # each word's first entry in the block
+            at = filled[rows] + (np.arange(len(rows)) - first[rows])
+            cols[at], vals[at] = labels, diffs
+            filled += per_word
+        return cls(base, indptr, cols, vals, n_labels)
 
     @staticmethod
     def prune(
@@ -439,7 +478,7 @@ class _Weights:
         median = np.median(dense, axis=1).astype(np.float32)
         diff = dense - median[:, None]
         rows, cols = np.nonzero(np.abs(diff) > _PRUNE)
-        return median, rows.astype(np.int64), (cols + first).astype(np.int32), diff[rows, cols]
+        return median, rows.astype(np.int32), (cols + first).astype(np.int32), diff[rows, cols]
 
     def decision(self, ids: list[int], q: np.ndarray) -> np.ndarray:
         """q @ W[ids]: the message's words' weights, for every label."""
@@ -621,18 +660,19 @@ class _Batch:
         grouped = inverse[order]
         starts = np.flatnonzero(np.concatenate([[True], grouped[1:] != grouped[:-1]]))
         starts = starts[: len(grouped)]  # no word met twice: no run
+        i32 = np.int32  # every index here is below 2^31: half the memory of int64
         return cls(
-            rows,
-            offsets,
-            words,
+            rows.astype(i32),
+            offsets.astype(i32),
+            words.astype(i32),
             vals,
-            touched,
-            inverse[once],
-            in_row[once],
+            touched.astype(i32),
+            inverse[once].astype(i32),
+            in_row[once].astype(i32),
             vals[once],
-            grouped[starts],
-            starts,
-            in_row[order],
+            grouped[starts].astype(i32),
+            starts.astype(i32),
+            in_row[order].astype(i32),
             vals[order],
         )
 
