@@ -873,7 +873,10 @@ class Matcher:
         fuzzy = np.zeros_like(tfidf)
         fuzzy[top] = (
             process.cdist(
-                [query], [self.sorted_texts[i] for i in top], scorer=fuzz.ratio, dtype=np.uint8
+                [query],
+                [self.sorted_texts[i] for i in top.tolist()],
+                scorer=fuzz.ratio,
+                dtype=np.uint8,
             )[0]
             / 100.0
         )
@@ -941,15 +944,24 @@ class Matcher:
             return 1.0
         known, close = self._label_vocab[label]
         features = self.word_features
-        covered = total = 0.0
+        words = []
         for word in set(_word_tokens(norm)):
             pos = features.vocab.get(word)
             weight = float(features.idf[pos]) if pos is not None else self._unknown_idf
+            words.append((word, weight, pos in known))
+        slips = [word for word, _, hit in words if not hit and len(word) >= 4]
+        near: set[str] = set()
+        if slips and close:
+            # Every possible slip against the label's words in one call
+            # (rapidfuzz compares many short strings at once), rather than one
+            # search of the whole vocabulary per word.
+            scores = process.cdist(slips, close, scorer=fuzz.ratio, score_cutoff=80)
+            found = np.asarray(scores).any(axis=1).astype(bool).tolist()
+            near = {word for word, hit in zip(slips, list(found), strict=True) if hit}
+        covered = total = 0.0
+        for word, weight, hit in words:  # summed in the same order as ever
             total += weight
-            if pos in known or (
-                len(word) >= 4
-                and process.extractOne(word, close, scorer=fuzz.ratio, score_cutoff=80)
-            ):
+            if hit or word in near:
                 covered += weight
         return covered / total if total else 1.0
 
