@@ -848,17 +848,21 @@ class Matcher:
         digest.update(np.ascontiguousarray(self.phrase_label, dtype=np.int32).tobytes())
         return digest.hexdigest()[:32]
 
-    def _label_words(self) -> list[tuple[frozenset[int], list[str]]]:
-        """Per label: the ids of the words its phrasings use, and those words
-        (for spelling-slip lookups), from the word features already built."""
+    def _label_words(self) -> list[tuple[np.ndarray, list[str]]]:
+        """Per label: the ids of the words its phrasings use (sorted, as an
+        array: a set of Python ints costs ~20 times the memory), and those
+        words (for spelling-slip lookups), from the word features built."""
         features = self.word_features
         words = list(features.vocab)
         size = max(1, len(words))
         pairs = np.unique(self.phrase_label[features.docs].astype(np.int64) * size + features.ids)
-        by_label: list[list[int]] = [[] for _ in self.labels]
-        for label, word in zip((pairs // size).tolist(), (pairs % size).tolist(), strict=True):
-            by_label[label].append(word)
-        return [(frozenset(ids), sorted(words[i] for i in ids)) for ids in by_label]
+        ids = (pairs % size).astype(np.int32)
+        bounds = np.searchsorted(pairs // size, np.arange(len(self.labels) + 1))
+        out = []
+        for first, last in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+            own = ids[first:last]
+            out.append((own, sorted(words[i] for i in own.tolist())))
+        return out
 
     @property
     def topics(self) -> list[str]:
@@ -948,7 +952,8 @@ class Matcher:
         for word in set(_word_tokens(norm)):
             pos = features.vocab.get(word)
             weight = float(features.idf[pos]) if pos is not None else self._unknown_idf
-            words.append((word, weight, pos in known))
+            at = int(known.searchsorted(pos)) if pos is not None else len(known)
+            words.append((word, weight, at < len(known) and int(known[at]) == pos))
         slips = [word for word, _, hit in words if not hit and len(word) >= 4]
         near: set[str] = set()
         if slips and close:
