@@ -211,6 +211,10 @@ def main() -> int:
             f"| {lat_med - eng_med:.1f} | {eng_med:.2f} | {pct(eng, 0.99) * 1000:.2f} "
             f"| {engine_rate} |"
         )
+    floor = rows[-1][1]
+    print("\nthroughput as a ratio to the bare PTB echo bot measured in this run:")
+    for name, rate, *_ in rows[:-1]:
+        print(f"  {name}: {rate:,.0f} / {floor:,.0f} answered/s = {rate / floor:.2f}x")
     return 0
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from . import errors, settings, story, ui
+from . import errors, malloc, settings, story, ui
 from .calibration import Calibration, calibrated_settings
 from .callbacks import Action, decode, parse_payload
 from .i18n import CatalogProblem, Catalogs, load_catalogs
@@ -77,6 +77,7 @@ def build_brain(
     share: bool = True,
     cache_dir: Path | None = None,
 ) -> tuple[Brain | None, LoadReport]:
+    malloc.fix_mmap_threshold()  # a load's large temporaries are not kept
     result = load_pack(content_dir)
     report = LoadReport(result.problems)
     if result.pack is None:

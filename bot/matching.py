@@ -109,31 +109,40 @@ def _corpus_codes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     text, plus single Han/Hangul characters (often whole words: 学 school, 病
     ill), computed with numpy over one array of code points."""
     if not texts:
-        return np.zeros(0, np.int64), np.zeros(0, np.uint64)
+        return np.zeros(0, np.int32), np.zeros(0, np.uint64)
     # Every word padded with spaces (" a " \0 " b "), texts separated by \1:
     # an n-gram is valid when it crosses neither separator.
     word_gap = " \x00 "
     joined = "\x01".join(" " + word_gap.join(t.split()) + " " for t in texts) + "\x01"
-    cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    docs = np.concatenate([[0], np.cumsum(cps == _DOC)[:-1]]).astype(np.int64)
-    boundary = (cps == _SEP) | (cps == _DOC)
-    seps = np.concatenate([[0], np.cumsum(boundary)])
+    cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    del joined
     size = len(cps)
-    all_docs = []
-    all_codes = []
-    for n in (2, 3, 4):
-        starts = np.arange(size - n + 1)
-        valid = seps[starts + n] - seps[starts] == 0
-        starts = starts[valid]
-        h = np.full(len(starts), n, dtype=np.uint64)
-        for k in range(n):
-            h = h * np.uint64(_P) + cps[starts + k]
-        all_docs.append(docs[starts])
-        all_codes.append(h)
+    docs = np.zeros(size, dtype=np.int32)
+    np.cumsum(cps[:-1] == _DOC, out=docs[1:])
+    seps = np.zeros(size + 1, dtype=np.int32)
+    np.cumsum((cps == _SEP) | (cps == _DOC), out=seps[1:])
+    # Occurrences are many (three or four per character of the pack): the
+    # output is allocated once and filled n by n, in 32-bit ids where
+    # 32 bits are enough, so that building stays within a few times its size.
+    valid = {n: seps[n:] - seps[:-n] == 0 for n in (2, 3, 4)}
     unspaced = ((cps >= 0x3400) & (cps <= 0x9FFF)) | ((cps >= 0xAC00) & (cps <= 0xD7A3))
-    all_docs.append(docs[unspaced])
-    all_codes.append(np.uint64(_P) + cps[unspaced])
-    return np.concatenate(all_docs), np.concatenate(all_codes)
+    total = sum(int(v.sum()) for v in valid.values()) + int(unspaced.sum())
+    out_docs = np.empty(total, dtype=np.int32)
+    out_codes = np.empty(total, dtype=np.uint64)
+    at = 0
+    for n in (2, 3, 4):
+        starts = np.flatnonzero(valid.pop(n))
+        h = out_codes[at : at + len(starts)]
+        h[:] = n
+        for k in range(n):
+            h *= np.uint64(_P)
+            h += cps[starts + k]
+        out_docs[at : at + len(starts)] = docs[starts]
+        at += len(starts)
+    out_docs[at:] = docs[unspaced]
+    out_codes[at:] = cps[unspaced]
+    out_codes[at:] += np.uint64(_P)
+    return out_docs, out_codes
 
 
 def _sublinear_tfidf(
@@ -148,27 +157,79 @@ def _sublinear_tfidf(
     keys, tfs = np.unique(occ_terms.astype(np.int64) * max(1, size) + occ_docs, return_counts=True)
     terms = (keys // max(1, size)).astype(np.int32)
     docs = (keys % max(1, size)).astype(np.int32)
+    return (terms, docs, *_weigh(terms, docs, tfs, n_terms, size))
+
+
+def _weigh(
+    terms: np.ndarray, docs: np.ndarray, tfs: np.ndarray, n_terms: int, size: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unit-length sublinear TF-IDF weights of term-major (term, document, tf)
+    nonzeros, plus each term's document frequency and idf."""
     df = np.bincount(terms, minlength=n_terms)
     idf = (np.log((1 + size) / (1 + df.astype(np.float32))) + 1.0).astype(np.float32)
     weights = (1 + np.log(tfs.astype(np.float32))) * idf[terms]
     norms = np.sqrt(np.bincount(docs, weights=weights * weights, minlength=size))
     unit = (weights / np.maximum(norms[docs], 1e-9)).astype(np.float32)
-    return terms, docs, unit, df, idf
+    return unit, df, idf
 
 
 class _TfIdf:
     """A sparse char n-gram TF-IDF index stored as CSR arrays (gram -> phrases)."""
 
-    def __init__(self, texts: Sequence[str]):
+    def __init__(self, texts: Sequence[str], cached: Mapping[str, np.ndarray] | None = None):
+        """Built from `texts`, or taken from `cached` arrays of the same texts."""
         self.size = len(texts)
+        self.max_postings = max(50, int(self.size * _MAX_DF))
+        if cached is not None and self._take(cached):
+            return
+        # One stable sort of the occurrences by code gives the vocabulary,
+        # and within each n-gram its documents in order (occurrences come
+        # document by document): (n-gram, document) runs are the postings.
         occ_docs, occ_codes = _corpus_codes(texts)
-        self.codes, occ_grams = np.unique(occ_codes, return_inverse=True)
-        _, self.post_docs, self.post_weights, df, self.idf = _sublinear_tfidf(
-            occ_grams, occ_docs, len(self.codes), self.size
+        order = np.argsort(occ_codes, kind="stable")
+        codes = occ_codes[order]
+        del occ_codes
+        docs = occ_docs[order]
+        del occ_docs, order
+        new_term = np.ones(len(codes), dtype=bool)
+        np.not_equal(codes[1:], codes[:-1], out=new_term[1:])
+        self.codes = codes[new_term]
+        del codes
+        term_of = np.cumsum(new_term, dtype=np.int32) - 1
+        new_term[1:] |= docs[1:] != docs[:-1]  # now: a new (n-gram, document) pair
+        starts = np.flatnonzero(new_term)
+        del new_term
+        tfs = np.diff(starts, append=len(docs))
+        terms, self.post_docs = term_of[starts], docs[starts]
+        del term_of, docs
+        self.post_weights, df, self.idf = _weigh(
+            terms, self.post_docs, tfs, len(self.codes), self.size
         )
         self.indptr = np.zeros(len(self.codes) + 1, dtype=np.int64)
         np.cumsum(df, out=self.indptr[1:])
-        self.max_postings = max(50, int(self.size * _MAX_DF))
+
+    _ARRAYS = ("codes", "post_docs", "post_weights", "idf", "indptr")
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {f"index_{name}": getattr(self, name) for name in self._ARRAYS}
+
+    def _take(self, cached: Mapping[str, np.ndarray]) -> bool:
+        found = [cached.get(f"index_{name}") for name in self._ARRAYS]
+        if any(a is None for a in found):
+            return False
+        codes, docs, weights, idf, indptr = found
+        assert codes is not None and docs is not None and weights is not None
+        assert idf is not None and indptr is not None
+        if not (
+            idf.shape == codes.shape
+            and indptr.shape == (len(codes) + 1,)
+            and docs.shape == weights.shape == (int(indptr[-1]),)
+            and (not len(docs) or int(docs.max()) < self.size)
+        ):
+            return False
+        self.codes, self.post_docs, self.post_weights = codes, docs, weights
+        self.idf, self.indptr = idf, indptr
+        return True
 
     def _lookup(self, codes: np.ndarray) -> np.ndarray:
         """Vocabulary ids of codes; -1 where unknown."""
@@ -255,6 +316,34 @@ class _WordFeatures:
         ids, docs, unit, _, idf = _sublinear_tfidf(occ_words, occ_docs, len(vocab), size)
         return cls(vocab, idf, docs, ids, unit)
 
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {
+            "words_vocab": np.array(list(self.vocab), dtype=str),
+            "words_idf": self.idf,
+            "words_docs": self.docs,
+            "words_ids": self.ids,
+            "words_unit": self.unit,
+        }
+
+    @classmethod
+    def from_arrays(cls, data: Mapping[str, np.ndarray], size: int) -> _WordFeatures | None:
+        """The features cached for the same texts (`size` of them), if sound."""
+        names = ("words_vocab", "words_idf", "words_docs", "words_ids", "words_unit")
+        if any(name not in data for name in names):
+            return None
+        words, idf, docs, ids, unit = (data[name] for name in names)
+        if not (
+            words.ndim == 1
+            and idf.shape == words.shape
+            and docs.shape == ids.shape == unit.shape
+            and (not len(ids) or (int(ids.max()) < len(words) and int(docs.max()) < size))
+        ):
+            return None
+        vocab = {w: i for i, w in enumerate(words.tolist())}
+        if len(vocab) != len(words):
+            return None
+        return cls(vocab, idf, docs, ids, unit)
+
     def query(self, text: str) -> Query:
         """The message's row: known word ids and their weights. Unknown words
         count in the norm, so a message mostly unlike the pack scores low."""
@@ -268,24 +357,168 @@ class _WordFeatures:
         return ids, q / total
 
 
+def _gather(
+    indptr: np.ndarray, ids: np.ndarray | list[int], q: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the nonzeros of CSR rows `ids`, and each row's query
+    weight repeated over its nonzeros."""
+    rows = np.asarray(ids, dtype=np.int64)
+    starts, ends = indptr[rows], indptr[rows + 1]
+    lengths = ends - starts
+    idx = np.repeat(ends - np.cumsum(lengths), lengths) + np.arange(lengths.sum())
+    return idx, np.repeat(q, lengths)
+
+
 class _WordCentroids:
     """Word-level TF-IDF centroids per label: a second, independent view.
 
     Character n-grams see spelling; whole words see which concepts a message
     combines, even when no single phrasing combines them the same way.
+
+    A word has weight only in the labels whose phrasings use it, so the
+    centroids are kept as sparse rows (word -> labels), not a dense
+    vocabulary x labels matrix: memory grows with the phrasings, not with
+    vocabulary times labels.
     """
 
     def __init__(self, features: _WordFeatures, labels: np.ndarray, n_labels: int):
-        matrix = np.zeros((len(features.vocab), n_labels), dtype=np.float32)
-        np.add.at(matrix, (features.ids, labels[features.docs]), features.unit)
-        matrix /= np.maximum(np.linalg.norm(matrix, axis=0), 1e-9)
-        self.matrix = matrix
+        self.n_labels = n_labels
+        size = max(1, n_labels)
+        keys, inverse = np.unique(
+            features.ids.astype(np.int64) * size + labels[features.docs], return_inverse=True
+        )
+        # float32 sums in occurrence order, as a dense matrix's np.add.at would.
+        sums = np.zeros(len(keys), dtype=np.float32)
+        np.add.at(sums, inverse, features.unit)
+        self.cols = (keys % size).astype(np.int32)
+        norms = np.sqrt(np.bincount(self.cols, weights=sums * sums, minlength=n_labels))
+        self.vals = (sums / np.maximum(norms, 1e-9).astype(np.float32)[self.cols]).astype(
+            np.float32
+        )
+        self.indptr = np.zeros(len(features.vocab) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(keys // size, minlength=len(features.vocab)), out=self.indptr[1:])
 
     def scores(self, query: Query) -> np.ndarray:
         if query is None:
-            return np.zeros(self.matrix.shape[1], dtype=np.float32)
+            return np.zeros(self.n_labels, dtype=np.float32)
         ids, q = query
-        return np.asarray(q @ self.matrix[ids], dtype=np.float32)
+        idx, weights = _gather(self.indptr, ids, q)
+        return np.bincount(
+            self.cols[idx], weights=self.vals[idx] * weights, minlength=self.n_labels
+        ).astype(np.float32)
+
+
+class _Weights:
+    """A vocabulary x labels weight matrix, kept small.
+
+    Trained one-vs-rest weights of a word are nearly the same for every label
+    whose phrasings do not use it; they differ for the few labels that do,
+    or that the word must be told apart from. So each word keeps one weight
+    per block of `_BLOCK` labels (their median), and sparse rows (word ->
+    labels) hold the weights that differ from it by more than `_PRUNE`.
+    A decision moves by at most `_PRUNE` per unit of the message's word
+    weights: far below anything a threshold sees.
+    """
+
+    def __init__(
+        self,
+        base: np.ndarray,
+        indptr: np.ndarray,
+        cols: np.ndarray,
+        vals: np.ndarray,
+        n_labels: int,
+    ):
+        self.base, self.indptr, self.cols, self.vals = base, indptr, cols, vals
+        self.n_labels = n_labels
+
+    @classmethod
+    def zeros(cls, n_words: int, n_labels: int) -> _Weights:
+        blocks = -(-n_labels // _BLOCK)
+        return cls(
+            np.zeros((n_words, blocks), dtype=np.float32),
+            np.zeros(n_words + 1, dtype=np.int64),
+            np.zeros(0, dtype=np.int32),
+            np.zeros(0, dtype=np.float32),
+            n_labels,
+        )
+
+    @classmethod
+    def compress(
+        cls,
+        blocks: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
+        n_words: int,
+        n_labels: int,
+    ) -> _Weights:
+        """From each block's (median per word, rows, labels, differences),
+        each block's entries word-major: filled straight into place, block
+        after block, so the labels of a word stay in ascending order."""
+        base = np.zeros((n_words, len(blocks)), dtype=np.float32)
+        counts = np.zeros(n_words, dtype=np.int64)
+        for i, (median, rows, _, _) in enumerate(blocks):
+            base[:, i] = median
+            counts += np.bincount(rows, minlength=n_words)
+        indptr = np.zeros(n_words + 1, dtype=np.int64)
+        np.cumsum(counts, out=indptr[1:])
+        cols = np.empty(int(indptr[-1]), dtype=np.int32)
+        vals = np.empty(int(indptr[-1]), dtype=np.float32)
+        filled = indptr[:-1].copy()  # next free place in each word's row
+        for _, rows, labels, diffs in blocks:
+            per_word = np.bincount(rows, minlength=n_words)
+            first = np.cumsum(per_word) - per_word  # each word's first entry in the block
+            at = filled[rows] + (np.arange(len(rows)) - first[rows])
+            cols[at], vals[at] = labels, diffs
+            filled += per_word
+        return cls(base, indptr, cols, vals, n_labels)
+
+    @staticmethod
+    def prune(
+        first: int, dense: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """One block's dense weights (words x its labels) as median + differences."""
+        median = np.median(dense, axis=1).astype(np.float32)
+        diff = dense - median[:, None]
+        rows, cols = np.nonzero(np.abs(diff) > _PRUNE)
+        return median, rows.astype(np.int32), (cols + first).astype(np.int32), diff[rows, cols]
+
+    def decision(self, ids: list[int], q: np.ndarray) -> np.ndarray:
+        """q @ W[ids]: the message's words' weights, for every label."""
+        shared = np.repeat(q @ self.base[ids], _BLOCK)[: self.n_labels]
+        idx, weights = _gather(self.indptr, ids, q)
+        moved = np.bincount(
+            self.cols[idx], weights=self.vals[idx] * weights, minlength=self.n_labels
+        )
+        return np.asarray(shared + moved, dtype=np.float32)
+
+    def dense(self) -> np.ndarray:
+        """The whole matrix (tests and tools; the matcher never builds it)."""
+        out = np.repeat(self.base, _BLOCK, axis=1)[:, : self.n_labels].copy()
+        rows = np.repeat(np.arange(len(self.indptr) - 1), np.diff(self.indptr))
+        out[rows, self.cols] += self.vals
+        return out
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {"base": self.base, "indptr": self.indptr, "cols": self.cols, "vals": self.vals}
+
+    @classmethod
+    def from_arrays(cls, data: Mapping[str, np.ndarray], shape: tuple[int, int]) -> _Weights | None:
+        n_words, n_labels = shape
+        base, indptr = data["base"], data["indptr"]
+        cols, vals = data["cols"], data["vals"]
+        if (
+            base.shape != (n_words, -(-n_labels // _BLOCK))
+            or indptr.shape != (n_words + 1,)
+            or cols.shape != vals.shape
+            or int(indptr[-1]) != len(cols)
+            or (len(cols) and int(cols.max()) >= n_labels)
+        ):
+            return None
+        return cls(
+            base.astype(np.float32),
+            indptr.astype(np.int64),
+            cols.astype(np.int32),
+            vals.astype(np.float32),
+            n_labels,
+        )
 
 
 class _LinearWords:
@@ -296,85 +529,82 @@ class _LinearWords:
     my data to ICE if I get an IDNYC"), from the pack's own phrasings.
 
     Training takes about half a second on the shipped pack, so the weights
-    are kept in `cache_dir` under a hash of everything they depend on: a
-    restart with unchanged content loads them in milliseconds, and any edit
-    (or a change to the trainer) trains afresh.
+    are kept in the matcher's cache (see `Matcher`) under a hash of
+    everything they depend on: a restart with unchanged content loads them in
+    milliseconds, and any edit (or a change to the trainer) trains afresh.
     """
 
-    VERSION = 1  # bump when the features or the trainer's code change
+    VERSION = 2  # bump when the features, the trainer or the stored form change
 
-    def __init__(
-        self,
-        features: _WordFeatures,
-        texts: Sequence[str],
-        labels: np.ndarray,
-        names: Sequence[str],
-        c: float,
-        cache_dir: Path | None = None,
-    ):
-        shape = (len(features.vocab), len(names))
-        if len(np.unique(labels)) < 2:  # nothing to tell apart: every label scores 0
-            self.matrix = np.zeros(shape, dtype=np.float32)
-            self.intercept = np.full(shape[1], -1.0, dtype=np.float32)
-            return
-        cache = None
-        if cache_dir is not None:
-            cache = cache_dir / f"linear-{self._key(texts, labels, names, c)}.npz"
-        loaded = _load_weights(cache, shape) if cache else None
-        if loaded is None:
-            loaded = _train_svm(features, labels, shape, c)
-            if cache:
-                _store_weights(cache, *loaded)
-        self.matrix, self.intercept = loaded
+    def __init__(self, weights: _Weights, intercept: np.ndarray):
+        self.weights = weights
+        self.intercept = intercept
 
     @classmethod
-    def _key(cls, texts: Sequence[str], labels: np.ndarray, names: Sequence[str], c: float) -> str:
-        trainer = (cls.VERSION, c, _SVM_EPOCHS, _SVM_RATE, _ADAM_B1, _ADAM_B2)
-        digest = hashlib.sha256(f"{trainer!r}\x1e".encode())
-        digest.update("\x1f".join(names).encode())
-        digest.update(b"\x1e")
-        digest.update("\x1f".join(texts).encode())
-        digest.update(np.ascontiguousarray(labels, dtype=np.int32).tobytes())
-        return digest.hexdigest()[:32]
+    def train(
+        cls, features: _WordFeatures, labels: np.ndarray, n_labels: int, c: float
+    ) -> _LinearWords:
+        shape = (len(features.vocab), n_labels)
+        if len(np.unique(labels)) < 2:  # nothing to tell apart: every label scores 0
+            return cls(_Weights.zeros(*shape), np.full(n_labels, -1.0, dtype=np.float32))
+        return cls(*_train_svm(features, labels, shape, c))
+
+    @classmethod
+    def key(cls, c: float) -> tuple[object, ...]:
+        return (cls.VERSION, c, _SVM_EPOCHS, _SVM_RATE, _ADAM_B1, _ADAM_B2, _BLOCK, _PRUNE)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {**self.weights.arrays(), "intercept": self.intercept}
+
+    @classmethod
+    def from_arrays(
+        cls, data: Mapping[str, np.ndarray], shape: tuple[int, int]
+    ) -> _LinearWords | None:
+        weights = _Weights.from_arrays(data, shape)
+        intercept = data["intercept"]
+        if weights is None or intercept.shape != (shape[1],):
+            return None
+        return cls(weights, intercept.astype(np.float32))
 
     def scores(self, query: Query) -> np.ndarray:
         """Decision values mapped so the margin -1..1 becomes 0..1."""
         decision = self.intercept
         if query is not None:
             ids, q = query
-            decision = q @ self.matrix[ids] + self.intercept
+            decision = self.weights.decision(ids, q) + self.intercept
         return np.asarray(np.clip((decision + 1) / 2, 0, None), dtype=np.float32)
 
 
 def _train_svm(
     features: _WordFeatures, labels: np.ndarray, shape: tuple[int, int], c: float
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[_Weights, np.ndarray]:
     """One-vs-rest L2-loss linear SVM (LinearSVC's objective: squared hinge
     times `c`, plus half the squared norm), fitted by mini-batch Adam.
 
     Written out in numpy because scikit-learn alone costs about 2 s and
     110 MB to import, more than the training itself; on the shipped pack
     this reaches the same accuracy as liblinear in about half a second.
+
+    One-vs-rest labels do not interact (each has its own weights, bias and
+    Adam state; every label sees the same batches), so labels are trained a
+    block at a time: the optimiser's state is words x `_BLOCK`, whatever the
+    number of labels, and each block is pruned (see `_Weights`) as soon as
+    it is trained.
     """
     n = int(labels.shape[0])
-    n_labels = shape[1]
+    n_words, n_labels = shape
     docs = features.docs
     order = np.argsort(docs, kind="stable")  # document-major nonzeros
     row_ids, row_vals = features.ids[order], features.unit[order]
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(docs, minlength=n), out=indptr[1:])
-    target = -np.ones((n, n_labels), dtype=np.float32)
-    target[np.arange(n), labels] = 1.0
-    weights = np.zeros(shape, dtype=np.float32)
-    bias = np.zeros(n_labels, dtype=np.float32)
-    m_w, v_w = np.zeros_like(weights), np.zeros_like(weights)
-    m_b, v_b = np.zeros_like(bias), np.zeros_like(bias)
     # About 25 steps an epoch and at least 125 in all, whatever the pack's size.
     batch = int(np.clip(n // 25, 16, 512))
     epochs = max(_SVM_EPOCHS, math.ceil(125 / math.ceil(n / batch)))
+    # The batches, cut once for every block: rows, their nonzeros' words and
+    # values, the words a batch touches, and each nonzero's place among them.
     rng = np.random.default_rng(0)
-    step = 0
-    label_range = np.arange(n_labels)
+    steps = []
     for _ in range(epochs):
         perm = rng.permutation(n)
         for start in range(0, n, batch):
@@ -382,39 +612,136 @@ def _train_svm(
             lengths = indptr[rows + 1] - indptr[rows]
             offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
             nz = np.repeat(indptr[rows] - offsets, lengths) + np.arange(lengths.sum())
-            words, vals = row_ids[nz], row_vals[nz]
-            decision = np.add.reduceat(vals[:, None] * weights[words], offsets, axis=0) + bias
-            y = target[rows]
-            grad_out = -2 * c * y * np.maximum(0, 1 - y * decision)
-            touched, inverse = np.unique(words, return_inverse=True)
-            flat = (inverse[:, None] * n_labels + label_range).ravel()
-            contrib = (vals[:, None] * np.repeat(grad_out, lengths, axis=0)).ravel()
-            grad_w = np.bincount(flat, weights=contrib, minlength=len(touched) * n_labels)
-            grad_w = grad_w.reshape(len(touched), n_labels).astype(np.float32)
-            share = len(rows) / n  # this batch's part of the regulariser
-            current = weights[touched]
-            grad_w += share * current
-            grad_b = grad_out.sum(axis=0) + share * bias
-            step += 1
-            fix1, fix2 = 1 - _ADAM_B1**step, 1 - _ADAM_B2**step
-            m_t = _ADAM_B1 * m_w[touched] + (1 - _ADAM_B1) * grad_w
-            v_t = _ADAM_B2 * v_w[touched] + (1 - _ADAM_B2) * grad_w * grad_w
-            m_w[touched], v_w[touched] = m_t, v_t
-            weights[touched] = current - _SVM_RATE * (m_t / fix1) / (np.sqrt(v_t / fix2) + 1e-8)
-            m_b = _ADAM_B1 * m_b + (1 - _ADAM_B1) * grad_b
-            v_b = _ADAM_B2 * v_b + (1 - _ADAM_B2) * grad_b * grad_b
-            bias -= _SVM_RATE * (m_b / fix1) / (np.sqrt(v_b / fix2) + 1e-8)
+            words = row_ids[nz]
+            steps.append(_Batch.cut(rows, lengths, offsets, words, row_vals[nz]))
+    blocks = []
+    bias = np.zeros(n_labels, dtype=np.float32)
+    for first in range(0, n_labels, _BLOCK):
+        width = min(_BLOCK, n_labels - first)
+        dense, bias[first : first + width] = _train_block(
+            steps, labels - first, n, n_words, width, c
+        )
+        blocks.append(_Weights.prune(first, dense))
+        del dense
+    return _Weights.compress(blocks, n_words, n_labels), bias
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """One training step's rows and their nonzeros, cut once for every block."""
+
+    rows: np.ndarray
+    offsets: np.ndarray  # where each row's nonzeros start
+    words: np.ndarray
+    vals: np.ndarray
+    touched: np.ndarray  # the distinct words
+    once_at: np.ndarray  # words met once: their place in `touched`,
+    once_rows: np.ndarray  # the row (within the batch) they are in,
+    once_vals: np.ndarray  # and their value
+    more_at: np.ndarray  # words met more often: their place in `touched`,
+    more_starts: np.ndarray  # where their run starts among the following,
+    more_rows: np.ndarray  # the rows of their nonzeros (grouped by word,
+    more_vals: np.ndarray  # batch order within a word), and the values
+
+    @classmethod
+    def cut(
+        cls,
+        rows: np.ndarray,
+        lengths: np.ndarray,
+        offsets: np.ndarray,
+        words: np.ndarray,
+        vals: np.ndarray,
+    ) -> _Batch:
+        touched, inverse, counts = np.unique(words, return_inverse=True, return_counts=True)
+        in_row = np.repeat(np.arange(len(rows)), lengths)
+        once = counts[inverse] == 1
+        order = np.flatnonzero(~once)
+        order = order[np.argsort(inverse[order], kind="stable")]
+        grouped = inverse[order]
+        starts = np.flatnonzero(np.concatenate([[True], grouped[1:] != grouped[:-1]]))
+        starts = starts[: len(grouped)]  # no word met twice: no run
+        i32 = np.int32  # every index here is below 2^31: half the memory of int64
+        return cls(
+            rows.astype(i32),
+            offsets.astype(i32),
+            words.astype(i32),
+            vals,
+            touched.astype(i32),
+            inverse[once].astype(i32),
+            in_row[once].astype(i32),
+            vals[once],
+            grouped[starts].astype(i32),
+            starts.astype(i32),
+            in_row[order].astype(i32),
+            vals[order],
+        )
+
+
+def _train_block(
+    steps: Sequence[_Batch],
+    labels: np.ndarray,
+    n: int,
+    n_words: int,
+    n_labels: int,
+    c: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Labels 0..n_labels-1 of `labels` (others are negatives everywhere)."""
+    target = -np.ones((n, n_labels), dtype=np.float32)
+    mine = (labels >= 0) & (labels < n_labels)
+    target[np.flatnonzero(mine), labels[mine]] = 1.0
+    weights = np.zeros((n_words, n_labels), dtype=np.float32)
+    m_w, v_w = np.zeros_like(weights), np.zeros_like(weights)
+    bias = np.zeros(n_labels, dtype=np.float32)
+    m_b, v_b = np.zeros_like(bias), np.zeros_like(bias)
+    for step, b in enumerate(steps, 1):
+        rows, touched = b.rows, b.touched
+        decision = np.add.reduceat(b.vals[:, None] * weights[b.words], b.offsets, axis=0) + bias
+        y = target[rows]
+        grad_out = -2 * c * y * np.maximum(0, 1 - y * decision)
+        # Most words occur once in a batch: their gradient is one product.
+        # The others are summed in float64, in the batch's order, as a
+        # bincount over every nonzero would.
+        grad_w = np.empty((len(touched), n_labels), dtype=np.float32)
+        grad_w[b.once_at] = b.once_vals[:, None] * grad_out[b.once_rows]
+        if len(b.more_rows):
+            more = (b.more_vals[:, None] * grad_out[b.more_rows]).astype(np.float64)
+            grad_w[b.more_at] = np.add.reduceat(more, b.more_starts, axis=0)
+        share = len(rows) / n  # this batch's part of the regulariser
+        current, m_t, v_t = weights[touched], m_w[touched], v_w[touched]
+        grad_w += share * current
+        grad_b = grad_out.sum(axis=0) + share * bias
+        fix1, fix2 = 1 - _ADAM_B1**step, 1 - _ADAM_B2**step
+        # In place, in the order of w -= rate * (m / fix1) / (sqrt(v / fix2) + 1e-8).
+        m_t *= _ADAM_B1
+        m_t += (1 - _ADAM_B1) * grad_w
+        v_t *= _ADAM_B2
+        square = (1 - _ADAM_B2) * grad_w
+        square *= grad_w
+        v_t += square
+        move = m_t / fix1
+        move *= _SVM_RATE
+        root = v_t / fix2
+        np.sqrt(root, out=root)
+        root += 1e-8
+        move /= root
+        current -= move
+        weights[touched], m_w[touched], v_w[touched] = current, m_t, v_t
+        m_b = _ADAM_B1 * m_b + (1 - _ADAM_B1) * grad_b
+        v_b = _ADAM_B2 * v_b + (1 - _ADAM_B2) * grad_b * grad_b
+        bias -= _SVM_RATE * (m_b / fix1) / (np.sqrt(v_b / fix2) + 1e-8)
     return weights, bias
 
 
-_CACHE_KEEP = 8  # weights of this many recent packs (editors' versions, other cities)
+_CACHE_KEEP = 8  # derived arrays of this many recent packs (editors' versions, other cities)
 _SVM_EPOCHS = 5
 _SVM_RATE = 0.05
 _ADAM_B1, _ADAM_B2 = 0.9, 0.999
+_BLOCK = 64  # labels trained together, sharing one median weight per word
+_PRUNE = 1e-4  # a weight this close to its block's median is stored as the median
 
 
 def _prune(folder: Path) -> None:
-    """Keep the most recently used weights; another process may be pruning too."""
+    """Keep the most recently used arrays; another process may be pruning too."""
     dated = []
     for path in folder.glob("linear-*.npz"):
         with contextlib.suppress(OSError):
@@ -424,28 +751,26 @@ def _prune(folder: Path) -> None:
             old.unlink()
 
 
-def _load_weights(path: Path, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray] | None:
+def _load_arrays(path: Path) -> dict[str, np.ndarray] | None:
     try:
         with np.load(path, allow_pickle=False) as data:
-            matrix, intercept = data["matrix"], data["intercept"]
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
-        return None  # missing or damaged: train again
-    if matrix.shape != shape or intercept.shape != (shape[1],):
-        return None
+            arrays = {name: data[name] for name in data.files}
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        return None  # missing or damaged: build again
     with contextlib.suppress(OSError):
         os.utime(path)  # in use: pruning keeps the most recently used
-    return matrix.astype(np.float32), intercept.astype(np.float32)
+    return arrays
 
 
-def _store_weights(path: Path, matrix: np.ndarray, intercept: np.ndarray) -> None:
+def _store_arrays(path: Path, arrays: Mapping[str, np.ndarray]) -> None:
     """Write-then-rename, so a reader never sees half a file; a cache that
-    cannot be written only costs the next start its training time."""
+    cannot be written only costs the next start its build time."""
     tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".linear-", suffix=".npz")
         with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, matrix=matrix, intercept=intercept)
+            np.savez(fh, **arrays)  # type: ignore[arg-type]
         os.replace(tmp, path)
         _prune(path.parent)
     except OSError as exc:
@@ -483,20 +808,30 @@ class Matcher:
         self._label_pos = {label: i for i, label in enumerate(self.labels)}
         self.phrase_label = np.asarray([self._label_pos[p.label] for p in ordered], dtype=np.int32)
         self._starts = np.searchsorted(self.phrase_label, np.arange(len(self.labels)))
-        self.index = _TfIdf(self.texts)
-        self.word_features = _WordFeatures.build(self.texts)
+        # The n-gram index and the linear view's weights are derived from the
+        # phrasings alone: kept in `cache_dir` under a hash of everything
+        # they depend on, so a restart with unchanged content loads them.
+        cache = None
+        if cache_dir is not None:
+            cache = cache_dir / f"linear-{self._key()}.npz"
+        cached = _load_arrays(cache) if cache else None
+        self.index = _TfIdf(self.texts, cached)
+        features = _WordFeatures.from_arrays(cached, len(self.texts)) if cached else None
+        self.word_features = features or _WordFeatures.build(self.texts)
         self.words = _WordCentroids(self.word_features, self.phrase_label, len(self.labels))
         self._label_vocab = self._label_words()
         idf = self.word_features.idf
         self._unknown_idf = float(idf.max()) if len(idf) else 1.0
-        self.linear = _LinearWords(
-            self.word_features,
-            self.texts,
-            self.phrase_label,
-            self.labels,
-            self.settings.linear_c,
-            cache_dir,
-        )
+        shape = (len(self.word_features.vocab), len(self.labels))
+        linear = _LinearWords.from_arrays(cached, shape) if cached else None
+        if linear is None:
+            linear = _LinearWords.train(
+                self.word_features, self.phrase_label, len(self.labels), self.settings.linear_c
+            )
+            if cache:
+                arrays = {**self.index.arrays(), **self.word_features.arrays()}
+                _store_arrays(cache, {**arrays, **linear.arrays()})
+        self.linear = linear
         # token_sort_ratio is ratio over sorted tokens: sort the phrasings once.
         self.sorted_texts = [" ".join(sorted(t.split())) for t in self.texts]
         self.keywords = _PhraseIndex(
@@ -505,17 +840,29 @@ class Matcher:
         self.signals = _PhraseIndex(signals or {})
         self.asides = _Phrases(asides)
 
-    def _label_words(self) -> list[tuple[frozenset[int], list[str]]]:
-        """Per label: the ids of the words its phrasings use, and those words
-        (for spelling-slip lookups), from the word features already built."""
+    def _key(self) -> str:
+        digest = hashlib.sha256(f"{_LinearWords.key(self.settings.linear_c)!r}\x1e".encode())
+        digest.update("\x1f".join(self.labels).encode())
+        digest.update(b"\x1e")
+        digest.update("\x1f".join(self.texts).encode())
+        digest.update(np.ascontiguousarray(self.phrase_label, dtype=np.int32).tobytes())
+        return digest.hexdigest()[:32]
+
+    def _label_words(self) -> list[tuple[np.ndarray, list[str]]]:
+        """Per label: the ids of the words its phrasings use (sorted, as an
+        array: a set of Python ints costs ~20 times the memory), and those
+        words (for spelling-slip lookups), from the word features built."""
         features = self.word_features
         words = list(features.vocab)
         size = max(1, len(words))
         pairs = np.unique(self.phrase_label[features.docs].astype(np.int64) * size + features.ids)
-        by_label: list[list[int]] = [[] for _ in self.labels]
-        for label, word in zip((pairs // size).tolist(), (pairs % size).tolist(), strict=True):
-            by_label[label].append(word)
-        return [(frozenset(ids), sorted(words[i] for i in ids)) for ids in by_label]
+        ids = (pairs % size).astype(np.int32)
+        bounds = np.searchsorted(pairs // size, np.arange(len(self.labels) + 1))
+        out = []
+        for first, last in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+            own = ids[first:last]
+            out.append((own, sorted(words[i] for i in own.tolist())))
+        return out
 
     @property
     def topics(self) -> list[str]:
@@ -530,7 +877,10 @@ class Matcher:
         fuzzy = np.zeros_like(tfidf)
         fuzzy[top] = (
             process.cdist(
-                [query], [self.sorted_texts[i] for i in top], scorer=fuzz.ratio, dtype=np.uint8
+                [query],
+                [self.sorted_texts[i] for i in top.tolist()],
+                scorer=fuzz.ratio,
+                dtype=np.uint8,
             )[0]
             / 100.0
         )
@@ -598,15 +948,25 @@ class Matcher:
             return 1.0
         known, close = self._label_vocab[label]
         features = self.word_features
-        covered = total = 0.0
+        words = []
         for word in set(_word_tokens(norm)):
             pos = features.vocab.get(word)
             weight = float(features.idf[pos]) if pos is not None else self._unknown_idf
+            at = int(known.searchsorted(pos)) if pos is not None else len(known)
+            words.append((word, weight, at < len(known) and int(known[at]) == pos))
+        slips = [word for word, _, hit in words if not hit and len(word) >= 4]
+        near: set[str] = set()
+        if slips and close:
+            # Every possible slip against the label's words in one call
+            # (rapidfuzz compares many short strings at once), rather than one
+            # search of the whole vocabulary per word.
+            scores = process.cdist(slips, close, scorer=fuzz.ratio, score_cutoff=80)
+            found = np.asarray(scores).any(axis=1).astype(bool).tolist()
+            near = {word for word, hit in zip(slips, list(found), strict=True) if hit}
+        covered = total = 0.0
+        for word, weight, hit in words:  # summed in the same order as ever
             total += weight
-            if pos in known or (
-                len(word) >= 4
-                and process.extractOne(word, close, scorer=fuzz.ratio, score_cutoff=80)
-            ):
+            if hit or word in near:
                 covered += weight
         return covered / total if total else 1.0
 

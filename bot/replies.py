@@ -61,6 +61,11 @@ class Writer:
         self.pack = pack
         self.catalogs = catalogs
         self.share = share
+        # An answer's text and buttons depend only on the topic, the
+        # languages, the notes and the second topic offered: written once per
+        # content load (a new Writer comes with each load). Keys hold ids and
+        # UI strings, never a resident's words.
+        self._answers: dict[_AnswerKey, _Answer] = {}
 
     def t(self, language: str, msgid: str, /, **values: object) -> str:
         return self.catalogs.text(language, msgid, **values)
@@ -179,6 +184,33 @@ class Writer:
 
         `also`: the topic of a second question in the same message, offered as
         the first button ("➕ ...") rather than answered in the same breath."""
+        key = (topic.id, language, answer_language, extra_notes, also.id if also else None)
+        written = self._answers.get(key)
+        if written is None or written[0] is not topic:
+            written = self._write_answer(topic, language, answer_language, extra_notes, also)
+            if len(self._answers) >= _ANSWERS_KEPT:
+                self._answers.clear()  # bounded; refilled by the answers in use
+            self._answers[key] = written
+        _, text, buttons, notes = written
+        return Reply(
+            text,
+            language,
+            buttons,
+            kind="answer",
+            topic=topic.id,
+            confidence=confidence,
+            notes=notes,
+            urgent=topic.urgent,
+        )
+
+    def _write_answer(
+        self,
+        topic: Topic,
+        language: str,
+        answer_language: str | None,
+        extra_notes: tuple[str, ...],
+        also: Topic | None,
+    ) -> _Answer:
         requested = answer_language if answer_language in topic.blocks else None
         shown = topic.answer_language(requested or language)
         block = topic.blocks[shown]
@@ -232,16 +264,7 @@ class Writer:
         if topic.id in self.pack.topics:  # topics, not the privacy notice
             buttons.append(self.feedback_row(topic.id, language))
         buttons.append(self.nav_row(language))
-        return Reply(
-            text,
-            language,
-            tuple(buttons),
-            kind="answer",
-            topic=topic.id,
-            confidence=confidence,
-            notes=tuple(notes),
-            urgent=topic.urgent,
-        )
+        return topic, text, tuple(buttons), tuple(notes)
 
     # -- feedback --------------------------------------------------------
     def feedback_row(
@@ -330,6 +353,10 @@ class Writer:
         text = escape(self.t(language, ui.HELP, languages=names))
         return Reply(text, language, self.menu_buttons(language), kind="help")
 
+
+_AnswerKey = tuple[str, str, str | None, tuple[str, ...], str | None]
+_Answer = tuple[Topic, str, tuple[tuple[Button, ...], ...], tuple[str, ...]]
+_ANSWERS_KEPT = 4096  # topics x languages x notes in use: far fewer in practice
 
 # Replies whose lead already invites the resident to choose or rephrase: the
 # menu's own "Choose a topic" line would say it twice.

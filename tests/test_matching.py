@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from bot import matching
@@ -153,7 +154,7 @@ def test_trained_weights_are_cached_and_reused(tmp_path, monkeypatch) -> None:  
 
     monkeypatch.setattr(matching, "_train_svm", no_training)
     second = Matcher(_bank(SHARED_WORDS), cache_dir=tmp_path)
-    assert (second.linear.matrix == first.linear.matrix).all()
+    assert (second.linear.weights.dense() == first.linear.weights.dense()).all()
     assert (second.linear.intercept == first.linear.intercept).all()
 
     monkeypatch.undo()
@@ -168,14 +169,14 @@ def test_damaged_or_unwritable_cache_only_costs_training(tmp_path, caplog) -> No
     (cached,) = tmp_path.glob("linear-*.npz")
     cached.write_bytes(b"not a zip file")
     again = Matcher(_bank(SHARED_WORDS), cache_dir=tmp_path)
-    assert (again.linear.matrix == good.linear.matrix).all()
+    assert (again.linear.weights.dense() == good.linear.weights.dense()).all()
     assert cached.read_bytes() != b"not a zip file"  # written anew
 
     blocked = tmp_path / "a-file"
     blocked.write_text("x")
     with caplog.at_level("WARNING"):
         m = Matcher(_bank(SHARED_WORDS), cache_dir=blocked / "cache")
-    assert (m.linear.matrix == good.linear.matrix).all()
+    assert (m.linear.weights.dense() == good.linear.weights.dense()).all()
     assert "cache not written" in caplog.text
 
 
@@ -184,3 +185,27 @@ def test_cache_keeps_only_recent_packs(tmp_path) -> None:  # type: ignore[no-unt
         bank = {**SHARED_WORDS, "extra": [f"phrasing number {i}", "another phrasing"]}
         Matcher(_bank(bank), cache_dir=tmp_path)
     assert len(list(tmp_path.glob("linear-*.npz"))) == matching._CACHE_KEEP
+
+
+def test_pruned_weights_stay_within_the_bound_of_the_full_ones(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    bank = {**SHARED_WORDS, **{f"extra-{i}": [f"phrasing {i} about thing {i}"] for i in range(70)}}
+    pruned, bound = Matcher(_bank(bank)).linear, matching._PRUNE
+    monkeypatch.setattr(matching, "_PRUNE", 0.0)
+    full = Matcher(_bank(bank)).linear
+    assert pruned.weights.n_labels > matching._BLOCK  # more than one block of labels
+    gap = np.abs(pruned.weights.dense() - full.weights.dense())
+    assert 0 < gap.max() <= bound
+    assert len(pruned.weights.vals) < len(full.weights.vals)  # and it is smaller
+    assert (pruned.intercept == full.intercept).all()
+
+
+def test_sparse_centroids_score_as_the_dense_matrix_would() -> None:
+    m = Matcher(_bank(SHARED_WORDS))
+    features = m.word_features
+    dense = np.zeros((len(features.vocab), len(m.labels)))
+    np.add.at(dense, (features.ids, m.phrase_label[features.docs]), features.unit)
+    dense /= np.linalg.norm(dense, axis=0)
+    for text in ("will the city give my data to ice", "idnyc card", "nothing known here"):
+        query = features.query(text)
+        expected = np.zeros(len(m.labels)) if query is None else query[1] @ dense[query[0]]
+        assert np.allclose(m.words.scores(query), expected, atol=1e-6)

@@ -75,12 +75,7 @@ class Poller:
         delay = 1.0
         while True:
             try:
-                updates = await self.bot.get_updates(
-                    offset=self.ledger.offset(),
-                    timeout=self.timeout,
-                    allowed_updates=self.allowed_updates,
-                    read_timeout=self.timeout + 10,
-                )
+                updates = await self._fetch()
             except InvalidToken:
                 log.error("the Bot API rejected the token while polling")
                 self.on_fatal(2)
@@ -93,12 +88,27 @@ class Poller:
                 delay = min(delay * 2, 30.0)
                 continue
             delay = 1.0
-            fresh = [u for u in updates if self.ledger.is_new(u.update_id)]
-            for update in fresh:
+            fresh = [u for u in updates if self.ledger.is_new(u["update_id"])]
+            for data in fresh:
+                update = Update.de_json(data, self.bot)
                 self.ledger.receive(update.update_id)
                 await self.queue.put(update)
             if updates and not fresh:
                 await self.ledger.wait_change(BUSY_WAIT)
+
+    async def _fetch(self) -> list[dict[str, Any]]:
+        """The next getUpdates answer, as JSON: while an update is in flight
+        the same updates come back call after call (up to 100 at a time), and
+        only the new ones are worth making Update objects of (under load,
+        parsing the others cost more than answering)."""
+        kwargs: dict[str, Any] = {"timeout": self.timeout, "allowed_updates": self.allowed_updates}
+        offset = self.ledger.offset()
+        if offset is not None:
+            kwargs["offset"] = offset
+        result = await self.bot.do_api_request(
+            "getUpdates", api_kwargs=kwargs, read_timeout=self.timeout + 10
+        )
+        return list(result) if isinstance(result, list) else []
 
 
 def update_id(update: object) -> int | None:
