@@ -636,6 +636,16 @@ def test_of_two_questions_the_one_asked_first_is_answered(
     assert button.data is not None and f":{other}:" in f"{button.data}:"
 
 
+def test_a_wordy_second_question_does_not_push_the_first_off(nyc_say: Say) -> None:
+    # The second question's many words push the first one's topic off the
+    # whole message's shortlist: the first, clear on its own, still wins.
+    reply = nyc_say(
+        "¿Dónde renuevo la tarjeta IDNYC? Otra pregunta, si voy a la sala de emergencia "
+        "sin seguro médico, ¿le avisan a inmigración?"
+    )
+    assert reply.topic == "city-id-card"
+
+
 def test_a_storys_generic_question_does_not_take_over(nyc_say: Say) -> None:
     # "What papers do I need?" matches something on its own; after a story it
     # leans on the story, so the order of the questions decides nothing.
