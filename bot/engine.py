@@ -389,6 +389,10 @@ class _Turn:
             return whole
         if whole.topic is not None and not pulled:
             return whole
+        if not (two.opened or two.leads) and ranked[:1] != [part.topic]:
+            # After a story the question leans on it ("where can I report
+            # this?") and says little alone: the whole must put it first.
+            return whole
         return replace(whole, topic=part.topic, confidence=part.confidence, choices=())
 
     def leads_with(self, sentence: str, label: str) -> bool:

@@ -656,3 +656,28 @@ def test_a_storys_generic_question_does_not_take_over(nyc_say: Say) -> None:
         "Can I swap my foreign license for a New York one?"
     )
     assert reply.topic in (None, "drivers-license")
+
+
+def test_a_question_after_a_story_needs_the_whole_to_put_it_first(nyc_engine: Engine) -> None:
+    # "Where can I report this?" after a story about a fake lawyer matches the
+    # wage topic on its own; the whole message ranks it only third, so the
+    # story's question does not get answered with it.
+    text = "A man took our money for papers. He is not a lawyer. Where can I report this? Sad."
+    whole = Match(
+        None,
+        None,
+        25,
+        candidates=(
+            Candidate("ice-at-places-of-worship", 0.25),
+            Candidate("notario-fraud", 0.24),
+            Candidate("workers-rights", 0.19),
+        ),
+    )
+    wages = Match("workers-rights", None, 60, candidates=(Candidate("workers-rights", 0.6),))
+    turn = _Turn(nyc_engine.brain, Incoming(text=text))
+    turn._parts = {"Where can I report this?": wages}
+    two = story.TwoQuestions("Where can I report this?", ["Sad."], False, False)
+    assert turn.main_question(two, whole).topic is None
+    # The same question opening the message (no story before it) is answered.
+    opening = story.TwoQuestions("Where can I report this?", ["Sad."], False, True)
+    assert turn.main_question(opening, whole).topic == "workers-rights"
