@@ -396,10 +396,11 @@ class _Turn:
         return replace(whole, topic=part.topic, confidence=part.confidence, choices=())
 
     def leads_with(self, sentence: str, label: str) -> bool:
-        """The sentence's own best label is `label`."""
+        """`label` is one of the sentence's own best two (its neighbours, such
+        as health care and agents at hospitals, often score alike)."""
         part = self.match_part(sentence)
         return part.topic == label or (
-            part.intent is None and bool(part.candidates) and part.candidates[0].label == label
+            part.intent is None and label in [c.label for c in part.candidates[:2]]
         )
 
     def clear_part(self, sentence: str) -> bool:
