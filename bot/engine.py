@@ -377,16 +377,36 @@ class _Turn:
         part = self.match_part(two.main)
         if part.topic is None or part.topic == whole.topic:
             return whole
+        # A later question pulls the whole message its way when the whole's
+        # best label is that question's own best, confident or not.
+        pulled = (two.opened or two.leads) and bool(whole.candidates) and any(
+            self.leads_with(other, whole.candidates[0].label) for other in two.others
+        )
         ranked = [c.label for c in whole.candidates[: story.AGREE_WITHIN]]
-        if part.topic not in ranked:
+        # The second question's words can push the first one's topic off the
+        # whole message's shortlist; then the whole says nothing about the
+        # first, and its own clear reading (views agreeing) decides.
+        if part.topic not in ranked and not (pulled and self.clear_part(two.main)):
             return whole
-        if whole.topic is not None:
-            pulled = (two.opened or two.leads) and any(
-                self.match_part(other).topic == whole.topic for other in two.others
-            )
-            if not pulled:
-                return whole
+        if whole.topic is not None and not pulled:
+            return whole
+        if not (two.opened or two.leads) and ranked[:1] != [part.topic]:
+            # After a story the question leans on it ("where can I report
+            # this?") and says little alone: the whole must put it first.
+            return whole
         return replace(whole, topic=part.topic, confidence=part.confidence, choices=())
+
+    def leads_with(self, sentence: str, label: str) -> bool:
+        """`label` is one of the sentence's own best two (its neighbours, such
+        as health care and agents at hospitals, often score alike)."""
+        part = self.match_part(sentence)
+        return part.topic == label or (
+            part.intent is None and label in [c.label for c in part.candidates[:2]]
+        )
+
+    def clear_part(self, sentence: str) -> bool:
+        """A sentence the character and word views both give to its topic."""
+        return self.brain.matcher.rank(sentence).agree
 
     def story_match(self, text: str, whole: Match, ranking: Ranking) -> Match:
         """A long message: the sentence whose confident topic the whole agrees

@@ -636,6 +636,16 @@ def test_of_two_questions_the_one_asked_first_is_answered(
     assert button.data is not None and f":{other}:" in f"{button.data}:"
 
 
+def test_a_wordy_second_question_does_not_push_the_first_off(nyc_say: Say) -> None:
+    # The second question's many words push the first one's topic off the
+    # whole message's shortlist: the first, clear on its own, still wins.
+    reply = nyc_say(
+        "¿Dónde renuevo la tarjeta IDNYC? Otra pregunta, si voy a la sala de emergencia "
+        "sin seguro médico, ¿le avisan a inmigración?"
+    )
+    assert reply.topic == "city-id-card"
+
+
 def test_a_storys_generic_question_does_not_take_over(nyc_say: Say) -> None:
     # "What papers do I need?" matches something on its own; after a story it
     # leans on the story, so the order of the questions decides nothing.
@@ -646,3 +656,28 @@ def test_a_storys_generic_question_does_not_take_over(nyc_say: Say) -> None:
         "Can I swap my foreign license for a New York one?"
     )
     assert reply.topic in (None, "drivers-license")
+
+
+def test_a_question_after_a_story_needs_the_whole_to_put_it_first(nyc_engine: Engine) -> None:
+    # "Where can I report this?" after a story about a fake lawyer matches the
+    # wage topic on its own; the whole message ranks it only third, so the
+    # story's question does not get answered with it.
+    text = "A man took our money for papers. He is not a lawyer. Where can I report this? Sad."
+    whole = Match(
+        None,
+        None,
+        25,
+        candidates=(
+            Candidate("ice-at-places-of-worship", 0.25),
+            Candidate("notario-fraud", 0.24),
+            Candidate("workers-rights", 0.19),
+        ),
+    )
+    wages = Match("workers-rights", None, 60, candidates=(Candidate("workers-rights", 0.6),))
+    turn = _Turn(nyc_engine.brain, Incoming(text=text))
+    turn._parts = {"Where can I report this?": wages}
+    two = story.TwoQuestions("Where can I report this?", ["Sad."], False, False)
+    assert turn.main_question(two, whole).topic is None
+    # The same question opening the message (no story before it) is answered.
+    opening = story.TwoQuestions("Where can I report this?", ["Sad."], False, True)
+    assert turn.main_question(opening, whole).topic == "workers-rights"
