@@ -554,6 +554,7 @@ class _LinearWords:
         return (
             cls.VERSION,
             c,
+            _TELLING,
             _SVM_EPOCHS,
             _SVM_RATE,
             _ADAM_B1,
@@ -602,9 +603,10 @@ def _train_svm(
     it is trained.
 
     In a big pack most phrasings are another block's: a block is trained on
-    its own phrasings and `_NEGATIVES` times as many others (an even random
-    share, their loss weighted up to stand for all), so the training grows
-    with phrasings x labels / `_BLOCK` blocks rather than with their product.
+    its own phrasings, every other phrasing that shares a telling word with
+    them (in at most 1/`_TELLING` of the phrasings: the neighbours a topic
+    must be told apart from), and `_NEGATIVES` times as many of the rest (an
+    even random share, their loss weighted up to stand for all of them).
     A block whose phrasings are a third of the pack or more (every block of a
     city pack) trains on every phrasing.
     """
@@ -616,6 +618,9 @@ def _train_svm(
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(docs, minlength=n), out=indptr[1:])
     everyone: list[_Batch] | None = None
+    df = np.bincount(
+        np.unique(docs.astype(np.int64) * n_words + features.ids) % n_words, minlength=n_words
+    )
     sampler = np.random.default_rng(1)
     blocks = []
     bias = np.zeros(n_labels, dtype=np.float32)
@@ -631,11 +636,16 @@ def _train_svm(
                 everyone, labels - first, n, n_words, width, c
             )
         else:
-            # The block's phrasings, and an even share of the others,
-            # weighted up so that the negatives weigh what all of them would.
-            chosen = mine | (sampler.random(n) < keep)
+            # The block's phrasings; every other phrasing that shares a
+            # telling word with them (the neighbours it must be told apart
+            # from); and an even share of the rest, weighted up so that
+            # they weigh what all of them would.
+            near = _sharing(mine, docs, features.ids, df, n_words, n // _TELLING)
+            easy = ~(mine | near)
+            keep = min(1.0, _NEGATIVES * positives / max(1, int(easy.sum())))
+            chosen = mine | near | (easy & (sampler.random(n) < keep))
             subset = np.flatnonzero(chosen)
-            weight = np.where(mine[subset], 1.0, 1.0 / keep).astype(np.float32)
+            weight = np.where(easy[subset], 1.0 / keep, 1.0).astype(np.float32)
             steps = _cut_steps(subset, indptr, row_ids, row_vals)
             dense, bias[first : first + width] = _train_block(
                 steps, labels[subset] - first, len(subset), n_words, width, c, weight
@@ -643,6 +653,18 @@ def _train_svm(
         blocks.append(_Weights.prune(first, dense))
         del dense
     return _Weights.compress(blocks, n_words, n_labels), bias
+
+
+def _sharing(
+    mine: np.ndarray, docs: np.ndarray, ids: np.ndarray, df: np.ndarray, n_words: int, most: int
+) -> np.ndarray:
+    """The rows outside `mine` that use a word of `mine`'s rows found in at
+    most `most` rows (common words tell nothing apart)."""
+    used = np.zeros(n_words, dtype=bool)
+    used[ids[mine[docs]]] = True
+    used &= df <= max(1, most)
+    near = np.bincount(docs, weights=used[ids], minlength=len(mine)) > 0
+    return np.asarray(near & ~mine)
 
 
 def _cut_steps(
@@ -787,6 +809,7 @@ _SVM_EPOCHS = 5
 _SVM_RATE = 0.05
 _ADAM_B1, _ADAM_B2 = 0.9, 0.999
 _BLOCK = 64  # labels trained together, sharing one median weight per word
+_TELLING = 100  # a word in at most 1/this of the phrasings tells topics apart
 _NEGATIVES = 2  # a block of a big pack trains on its phrasings and this many times as many others
 _PRUNE = 1e-4  # a weight this close to its block's median is stored as the median
 
