@@ -551,7 +551,18 @@ class _LinearWords:
 
     @classmethod
     def key(cls, c: float) -> tuple[object, ...]:
-        return (cls.VERSION, c, _SVM_EPOCHS, _SVM_RATE, _ADAM_B1, _ADAM_B2, _BLOCK, _PRUNE)
+        return (
+            cls.VERSION,
+            c,
+            _TELLING,
+            _SVM_EPOCHS,
+            _SVM_RATE,
+            _ADAM_B1,
+            _ADAM_B2,
+            _BLOCK,
+            _PRUNE,
+            _NEGATIVES,
+        )
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {**self.weights.arrays(), "intercept": self.intercept}
@@ -590,6 +601,14 @@ def _train_svm(
     block at a time: the optimiser's state is words x `_BLOCK`, whatever the
     number of labels, and each block is pruned (see `_Weights`) as soon as
     it is trained.
+
+    In a big pack most phrasings are another block's: a block is trained on
+    its own phrasings, every other phrasing that shares a telling word with
+    them (in at most 1/`_TELLING` of the phrasings: the neighbours a topic
+    must be told apart from), and `_NEGATIVES` times as many of the rest (an
+    even random share, their loss weighted up to stand for all of them).
+    A block whose phrasings are a third of the pack or more (every block of a
+    city pack) trains on every phrasing.
     """
     n = int(labels.shape[0])
     n_words, n_labels = shape
@@ -598,32 +617,79 @@ def _train_svm(
     row_ids, row_vals = features.ids[order], features.unit[order]
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(docs, minlength=n), out=indptr[1:])
+    everyone: list[_Batch] | None = None
+    df = np.bincount(
+        np.unique(docs.astype(np.int64) * n_words + features.ids) % n_words, minlength=n_words
+    )
+    sampler = np.random.default_rng(1)
+    blocks = []
+    bias = np.zeros(n_labels, dtype=np.float32)
+    for first in range(0, n_labels, _BLOCK):
+        width = min(_BLOCK, n_labels - first)
+        mine = (labels >= first) & (labels < first + width)
+        positives = int(mine.sum())
+        keep = min(1.0, _NEGATIVES * positives / max(1, n - positives))
+        if keep >= 1.0:  # a small pack: every row, the batches cut once
+            if everyone is None:
+                everyone = _cut_steps(np.arange(n), indptr, row_ids, row_vals)
+            dense, bias[first : first + width] = _train_block(
+                everyone, labels - first, n, n_words, width, c
+            )
+        else:
+            # The block's phrasings; every other phrasing that shares a
+            # telling word with them (the neighbours it must be told apart
+            # from); and an even share of the rest, weighted up so that
+            # they weigh what all of them would.
+            near = _sharing(mine, docs, features.ids, df, n_words, n // _TELLING)
+            easy = ~(mine | near)
+            keep = min(1.0, _NEGATIVES * positives / max(1, int(easy.sum())))
+            chosen = mine | near | (easy & (sampler.random(n) < keep))
+            subset = np.flatnonzero(chosen)
+            weight = np.where(easy[subset], 1.0 / keep, 1.0).astype(np.float32)
+            steps = _cut_steps(subset, indptr, row_ids, row_vals)
+            dense, bias[first : first + width] = _train_block(
+                steps, labels[subset] - first, len(subset), n_words, width, c, weight
+            )
+        blocks.append(_Weights.prune(first, dense))
+        del dense
+    return _Weights.compress(blocks, n_words, n_labels), bias
+
+
+def _sharing(
+    mine: np.ndarray, docs: np.ndarray, ids: np.ndarray, df: np.ndarray, n_words: int, most: int
+) -> np.ndarray:
+    """The rows outside `mine` that use a word of `mine`'s rows found in at
+    most `most` rows (common words tell nothing apart)."""
+    used = np.zeros(n_words, dtype=bool)
+    used[ids[mine[docs]]] = True
+    used &= df <= max(1, most)
+    near = np.bincount(docs, weights=used[ids], minlength=len(mine)) > 0
+    return np.asarray(near & ~mine)
+
+
+def _cut_steps(
+    subset: np.ndarray, indptr: np.ndarray, row_ids: np.ndarray, row_vals: np.ndarray
+) -> list[_Batch]:
+    """The training steps over the rows `subset` (a batch's `rows` are places in it)."""
+    n = len(subset)
     # About 25 steps an epoch and at least 125 in all, whatever the pack's size.
     batch = int(np.clip(n // 25, 16, 512))
     epochs = max(_SVM_EPOCHS, math.ceil(125 / math.ceil(n / batch)))
-    # The batches, cut once for every block: rows, their nonzeros' words and
-    # values, the words a batch touches, and each nonzero's place among them.
+    # The batches: rows, their nonzeros' words and values, the words a batch
+    # touches, and each nonzero's place among them.
     rng = np.random.default_rng(0)
     steps = []
     for _ in range(epochs):
         perm = rng.permutation(n)
         for start in range(0, n, batch):
             rows = perm[start : start + batch]
-            lengths = indptr[rows + 1] - indptr[rows]
+            at = subset[rows]
+            lengths = indptr[at + 1] - indptr[at]
             offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-            nz = np.repeat(indptr[rows] - offsets, lengths) + np.arange(lengths.sum())
+            nz = np.repeat(indptr[at] - offsets, lengths) + np.arange(lengths.sum())
             words = row_ids[nz]
             steps.append(_Batch.cut(rows, lengths, offsets, words, row_vals[nz]))
-    blocks = []
-    bias = np.zeros(n_labels, dtype=np.float32)
-    for first in range(0, n_labels, _BLOCK):
-        width = min(_BLOCK, n_labels - first)
-        dense, bias[first : first + width] = _train_block(
-            steps, labels - first, n, n_words, width, c
-        )
-        blocks.append(_Weights.prune(first, dense))
-        del dense
-    return _Weights.compress(blocks, n_words, n_labels), bias
+    return steps
 
 
 @dataclass(frozen=True)
@@ -684,8 +750,11 @@ def _train_block(
     n_words: int,
     n_labels: int,
     c: float,
+    weight: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Labels 0..n_labels-1 of `labels` (others are negatives everywhere)."""
+    """Labels 0..n_labels-1 of `labels` (others are negatives everywhere);
+    each row's loss times its `weight`, if given."""
+    total = float(weight.sum()) if weight is not None else float(n)
     target = -np.ones((n, n_labels), dtype=np.float32)
     mine = (labels >= 0) & (labels < n_labels)
     target[np.flatnonzero(mine), labels[mine]] = 1.0
@@ -698,6 +767,8 @@ def _train_block(
         decision = np.add.reduceat(b.vals[:, None] * weights[b.words], b.offsets, axis=0) + bias
         y = target[rows]
         grad_out = -2 * c * y * np.maximum(0, 1 - y * decision)
+        if weight is not None:
+            grad_out *= weight[rows][:, None]
         # Most words occur once in a batch: their gradient is one product.
         # The others are summed in float64, in the batch's order, as a
         # bincount over every nonzero would.
@@ -706,7 +777,8 @@ def _train_block(
         if len(b.more_rows):
             more = (b.more_vals[:, None] * grad_out[b.more_rows]).astype(np.float64)
             grad_w[b.more_at] = np.add.reduceat(more, b.more_starts, axis=0)
-        share = len(rows) / n  # this batch's part of the regulariser
+        # This batch's part of the regulariser.
+        share = len(rows) / n if weight is None else float(weight[rows].sum()) / total
         current, m_t, v_t = weights[touched], m_w[touched], v_w[touched]
         grad_w += share * current
         grad_b = grad_out.sum(axis=0) + share * bias
@@ -737,6 +809,8 @@ _SVM_EPOCHS = 5
 _SVM_RATE = 0.05
 _ADAM_B1, _ADAM_B2 = 0.9, 0.999
 _BLOCK = 64  # labels trained together, sharing one median weight per word
+_TELLING = 100  # a word in at most 1/this of the phrasings tells topics apart
+_NEGATIVES = 2  # a block of a big pack trains on its phrasings and this many times as many others
 _PRUNE = 1e-4  # a weight this close to its block's median is stored as the median
 
 

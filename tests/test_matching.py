@@ -209,3 +209,26 @@ def test_sparse_centroids_score_as_the_dense_matrix_would() -> None:
         query = features.query(text)
         expected = np.zeros(len(m.labels)) if query is None else query[1] @ dense[query[0]]
         assert np.allclose(m.words.scores(query), expected, atol=1e-6)
+
+
+def test_a_big_pack_trains_each_block_on_a_share_and_still_fits(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Blocks of a big pack see their own phrasings and a share of the
+    others; the weights still tell the pack's topics apart."""
+    extra = {f"extra-{i:03}": [f"phrasing {i} about thing {i}"] for i in range(200)}
+    rows: list[int] = []
+    train = matching._train_block
+
+    def counted(steps, labels, n, *args, **kwargs):  # type: ignore[no-untyped-def]
+        rows.append(n)
+        return train(steps, labels, n, *args, **kwargs)
+
+    monkeypatch.setattr(matching, "_train_block", counted)
+    m = Matcher(_bank({**SHARED_WORDS, **extra}))
+    everything = len(m.phrases)
+    assert len(rows) == -(-len(m.labels) // matching._BLOCK) and min(rows) < everything / 2
+    for phrase in m.phrases:
+        if phrase.label in SHARED_WORDS:
+            scores = m.linear.scores(m.word_features.query(phrase.text))
+            assert m.labels[int(scores.argmax())] == phrase.label, phrase
+    best = m.match("will the city give my data to ice if i get an idnyc").candidates[0]
+    assert best.label == "id-privacy"
