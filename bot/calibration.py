@@ -176,14 +176,6 @@ def _rate(count: int, total: int) -> float:
     return count / total if total else 0.0
 
 
-def _wrong(matcher: Matcher, pos: list[tuple[Ranking, str]], s: Settings) -> int:
-    wrong = 0
-    for ranking, label in pos:
-        topic = matcher.decide(ranking, s).topic
-        wrong += topic is not None and topic != label
-    return wrong
-
-
 def _smallest_raise(
     holds: Callable[[Settings], bool],
     settings_for: Callable[[float], Settings],

@@ -29,6 +29,7 @@ from ..pack.model import Pack, Topic
 from .fonts import font_stack, heading_line_height, latin_inserts, line_height
 from .qr import qr_svg
 from .views import (
+    Localised,
     TopicView,
     direction,
     menu_topics,
@@ -187,14 +188,10 @@ def _first_step(view: TopicView) -> int:
     return min(sum(1 for t in _STEP_THRESHOLDS if weight >= t), len(FLYER_STEPS) - 1)
 
 
-class _Writer:
+class _Writer(Localised):
     def __init__(self, pack: Pack, catalogs: Catalogs, options: FlyerOptions):
-        self.pack = pack
-        self.catalogs = catalogs
+        super().__init__(pack, catalogs)
         self.options = options
-
-    def t(self, language: str, msgid: str, /, **values: object) -> str:
-        return shown(self.catalogs.text(language, msgid, **values), language)
 
     def qr(self, language: str, link: str, css_class: str = "qr") -> str:
         return qr_svg(link, self.catalogs.text(language, ui.QR_ALT, link=link), css_class)

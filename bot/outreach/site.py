@@ -23,6 +23,7 @@ from ..pack.model import Pack, Topic
 from .fonts import font_stack, latin_inserts, line_height
 from .qr import qr_svg
 from .views import (
+    Localised,
     TopicView,
     direction,
     menu_topics,
@@ -85,14 +86,10 @@ class SiteOptions:
     base_url: str | None = None  # where the site will be published, for canonical links
 
 
-class _Site:
+class _Site(Localised):
     def __init__(self, pack: Pack, catalogs: Catalogs, options: SiteOptions):
-        self.pack = pack
-        self.catalogs = catalogs
+        super().__init__(pack, catalogs)
         self.options = options
-
-    def t(self, language: str, msgid: str, /, **values: object) -> str:
-        return shown(self.catalogs.text(language, msgid, **values), language)
 
     def label(self, language: str, msgid: str) -> str:
         """A button's text as a link: without its pictogram ("🌐 Language"),

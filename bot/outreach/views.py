@@ -64,6 +64,18 @@ def shown(text: str, language: str) -> str:
     return as_bdi(isolate_runs(html)) if is_rtl(language) else html
 
 
+class Localised:
+    """What the site and flyer writers share: the pack, the catalogs, and
+    interface strings ready for a page in a language."""
+
+    def __init__(self, pack: Pack, catalogs: Catalogs):
+        self.pack = pack
+        self.catalogs = catalogs
+
+    def t(self, language: str, msgid: str, /, **values: object) -> str:
+        return shown(self.catalogs.text(language, msgid, **values), language)
+
+
 _ISOLATE = re.compile(f"{FSI}([^{FSI}{PDI}]*){PDI}")
 
 
@@ -85,10 +97,6 @@ def plain_title(html: str) -> str:
 
 def topic_link(username: str, topic_id: str, language: str) -> str:
     return deep_link(username, payload_for(topic_id, language))
-
-
-def category_link(username: str, category_id: str, language: str) -> str:
-    return deep_link(username, payload_for(category_id, language, category=True))
 
 
 def start_link(username: str, language: str) -> str:
