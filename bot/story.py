@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-from .normalize import pack_normalize
+from .normalize import normalize, pack_normalize
 
 # Sentence ends in the pack's scripts: Latin, CJK, Arabic, Urdu, Bengali.
 _SENTENCE_END = re.compile(r"(?<=[.!?;。？！；؟۔।\n])\s*|\s*\n+\s*")
@@ -83,7 +83,7 @@ class Openers:
         self._phrases = tuple(sorted({pack_normalize(p) for p in phrases} - {""}))
 
     def opens(self, sentence: str) -> bool:
-        norm = pack_normalize(sentence)
+        norm = normalize(sentence)  # a resident's words: never into the pack cache
         for phrase in self._phrases:
             if _UNSPACED_CHAR.search(phrase):
                 if norm.startswith(phrase):

@@ -110,6 +110,13 @@ def test_no_message_text_stays_in_memory_after_the_reply(engine: Engine) -> None
     marker = "q" + uuid.uuid4().hex  # new each run: no source file or earlier test holds it
     for i in range(50):
         engine.reply(Incoming(text=f"{marker}{i} can ice come to my kids school"))
+        # Long and two-question messages are read sentence by sentence too.
+        engine.reply(
+            Incoming(
+                text=f"We came two years ago and {marker}{i} works nights. Can my landlord "
+                f"evict us? By the way {marker}{i}, where are free English classes?"
+            )
+        )
     assert pack_normalize.cache_info().currsize == before
     gc.collect()
     holders = [
