@@ -58,12 +58,14 @@ import json, sys, time
 clock = time.process_time
 t0 = clock()
 import bot.matching as matching
+# The trainer's module: bot/matching/linear.py, or bot/matching.py in older trees.
+trainer = sys.modules.get("bot.matching.linear", matching)
 from bot.engine import Engine, Incoming
 t1 = clock()
 # The pack's own matcher's training, and the calibration's whole cost (its
 # matchers' training included), counted apart: both are part of the start.
 trained, calibrating, inside = [0.0], [0.0], [False]
-train = matching._train_svm
+train = trainer._train_svm
 def timed(*args, **kwargs):
     started = clock()
     try:
@@ -71,7 +73,7 @@ def timed(*args, **kwargs):
     finally:
         if not inside[0]:
             trained[0] += clock() - started
-matching._train_svm = timed
+trainer._train_svm = timed
 try:
     import bot.calibration as calibration
 except ImportError:  # a tree from before calibration

@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bot import matching
-from bot.matching import Matcher, Phrase
+from bot.matching import Matcher, Phrase, cache, linear
 
 BANK = {
     "schools": [
@@ -152,7 +151,7 @@ def test_trained_weights_are_cached_and_reused(tmp_path, monkeypatch) -> None:  
     def no_training(*args: object) -> None:
         raise AssertionError("trained again although the content did not change")
 
-    monkeypatch.setattr(matching, "_train_svm", no_training)
+    monkeypatch.setattr(linear, "_train_svm", no_training)
     second = Matcher(_bank(SHARED_WORDS), cache_dir=tmp_path)
     assert (second.linear.weights.dense() == first.linear.weights.dense()).all()
     assert (second.linear.intercept == first.linear.intercept).all()
@@ -181,18 +180,18 @@ def test_damaged_or_unwritable_cache_only_costs_training(tmp_path, caplog) -> No
 
 
 def test_cache_keeps_only_recent_packs(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    for i in range(matching._CACHE_KEEP + 3):
+    for i in range(cache.CACHE_KEEP + 3):
         bank = {**SHARED_WORDS, "extra": [f"phrasing number {i}", "another phrasing"]}
         Matcher(_bank(bank), cache_dir=tmp_path)
-    assert len(list(tmp_path.glob("linear-*.npz"))) == matching._CACHE_KEEP
+    assert len(list(tmp_path.glob("linear-*.npz"))) == cache.CACHE_KEEP
 
 
 def test_pruned_weights_stay_within_the_bound_of_the_full_ones(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     bank = {**SHARED_WORDS, **{f"extra-{i}": [f"phrasing {i} about thing {i}"] for i in range(70)}}
-    pruned, bound = Matcher(_bank(bank)).linear, matching._PRUNE
-    monkeypatch.setattr(matching, "_PRUNE", 0.0)
+    pruned, bound = Matcher(_bank(bank)).linear, linear._PRUNE
+    monkeypatch.setattr(linear, "_PRUNE", 0.0)
     full = Matcher(_bank(bank)).linear
-    assert pruned.weights.n_labels > matching._BLOCK  # more than one block of labels
+    assert pruned.weights.n_labels > linear._BLOCK  # more than one block of labels
     gap = np.abs(pruned.weights.dense() - full.weights.dense())
     assert 0 < gap.max() <= bound
     assert len(pruned.weights.vals) < len(full.weights.vals)  # and it is smaller
@@ -216,16 +215,16 @@ def test_a_big_pack_trains_each_block_on_a_share_and_still_fits(monkeypatch) -> 
     others; the weights still tell the pack's topics apart."""
     extra = {f"extra-{i:03}": [f"phrasing {i} about thing {i}"] for i in range(200)}
     rows: list[int] = []
-    train = matching._train_block
+    train = linear._train_block
 
     def counted(steps, labels, n, *args, **kwargs):  # type: ignore[no-untyped-def]
         rows.append(n)
         return train(steps, labels, n, *args, **kwargs)
 
-    monkeypatch.setattr(matching, "_train_block", counted)
+    monkeypatch.setattr(linear, "_train_block", counted)
     m = Matcher(_bank({**SHARED_WORDS, **extra}))
     everything = len(m.phrases)
-    assert len(rows) == -(-len(m.labels) // matching._BLOCK) and min(rows) < everything / 2
+    assert len(rows) == -(-len(m.labels) // linear._BLOCK) and min(rows) < everything / 2
     for phrase in m.phrases:
         if phrase.label in SHARED_WORDS:
             scores = m.linear.scores(m.word_features.query(phrase.text))

@@ -1,0 +1,68 @@
+"""What the matcher hands back: settings, candidates, a ranking and a verdict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+INTENT_PREFIX = "_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Decision thresholds, tuned on the dev set and the external sets (bench/)."""
+
+    tfidf_weight: float = 0.65
+    # The linear view adds up to ~0.15 to a clear topic; thresholds sit that
+    # much above the similarity-only ones (0.36 / 0.30).
+    answer_score: float = 0.51
+    answer_margin: float = 0.06
+    choice_score: float = 0.51
+    choice_window: float = 0.10
+    keyword_bonus: float = 0.08
+    support_weight: float = 0.45
+    word_weight: float = 0.35
+    agree_margin: float = 0.02
+    agree_score: float = 0.45
+    min_coverage: float = 0.6  # see Matcher._coverage
+    urgent_window: float = 0.08  # see Engine: urgent topics win close calls
+    linear_weight: float = 0.3
+    linear_c: float = 1.0
+    support_k: int = 3
+    max_choices: int = 3
+
+
+@dataclass(frozen=True)
+class Candidate:
+    label: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Match:
+    """The matcher's verdict on one message."""
+
+    topic: str | None  # the topic to answer, if confident
+    intent: str | None  # a conversation intent ("greeting", "thanks", ...) instead
+    confidence: int  # 0-100
+    choices: tuple[str, ...] = ()  # topics to offer when it is a close call
+    candidates: tuple[Candidate, ...] = ()  # best labels, best first (runner-ups)
+    phrase_language: str | None = None  # language of the phrasing that matched best
+    signals: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class Phrase:
+    label: str
+    language: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Every label's score for one message, best first, before any decision."""
+
+    candidates: tuple[Candidate, ...]
+    agree: bool  # the character and word views pick the same best label
+    phrase_language: str | None
+    signals: frozenset[str]
+    coverage: float = 1.0  # share of the message's words the best label knows
