@@ -259,7 +259,19 @@ def _key(
     asides: Sequence[str],
     base: Settings,
 ) -> str:
-    digest = hashlib.sha256(repr((VERSION, dataclasses.astuple(base))).encode())
+    # The references and steps are part of the procedure: a result measured
+    # against other references must not be taken from the cache.
+    procedure = (
+        VERSION,
+        REFERENCE_WRONG,
+        REFERENCE_OFF_TOPIC,
+        REFERENCE_UNSEEN,
+        REFERENCE_OFF_TOPIC_CHOICES,
+        STEP,
+        MAX_RAISE,
+        dataclasses.astuple(base),
+    )
+    digest = hashlib.sha256(repr(procedure).encode())
     for p in phrases:
         digest.update(f"{p.label}\x1f{p.language}\x1f{p.text}\x1e".encode())
     for name, words in sorted(keywords.items()):

@@ -20,6 +20,7 @@ from .callbacks import Action, decode, parse_payload
 from .i18n import CatalogProblem, Catalogs, load_catalogs
 from .languages import Detection, LanguageDetector, negotiate
 from .matching import INTENT_PREFIX, Match, Matcher, Phrase, Ranking
+from .matching.phrases import Phrases
 from .normalize import clean, normalize
 from .pack.answers import format_day
 from .pack.loader import Problem, load_pack
@@ -37,6 +38,11 @@ SECOND_QUESTION_SIGNAL = "another_question"
 # A cry of alarm is short; a longer message naming ICE is a question about it.
 ALARM_WORDS = 4
 ASIDE_INTENTS = ("greeting", "thanks")
+# A message that is nothing but a call for help ("help", "please, I need
+# help") gets an invitation and the menu. It is a signal, not an intent or
+# an aside: "can the city help me with rent" needs its "help me", and the
+# matcher must keep learning what "help" means next to other words.
+HELP_SIGNAL = "help_call"
 OUT_OF_SCOPE = "out_of_scope"
 
 
@@ -62,6 +68,7 @@ class Brain:
     writer: Writer
     openers: story.Openers
     calibration: Calibration = field(default_factory=Calibration)  # thresholds raised for this pack
+    help_calls: Phrases = field(default_factory=lambda: Phrases(()))  # calls for help, greetings
 
 
 @dataclass
@@ -98,9 +105,20 @@ def build_brain(
         for texts in pack.conversation.signals.get(SECOND_QUESTION_SIGNAL, {}).values()
         for p in texts
     )
+    help_calls = Phrases(
+        p
+        for section, names in (
+            (pack.conversation.signals, (HELP_SIGNAL,)),
+            (pack.conversation.intents, ASIDE_INTENTS),
+        )
+        for name in names
+        for texts in section.get(name, {}).values()
+        for p in texts
+    )
     report.loaded = True
     writer = Writer(pack, catalogs, share)
-    return Brain(pack, matcher, detector, catalogs, writer, openers, calibration), report
+    brain = Brain(pack, matcher, detector, catalogs, writer, openers, calibration, help_calls)
+    return brain, report
 
 
 def _index(
@@ -320,6 +338,9 @@ class _Turn:
         lang = self.reply_language(detection, match, words)
         if detection.clear and not detection.supported and match.topic is None:
             return self.writer.unsupported_language(self.base_language)
+        if HELP_SIGNAL in match.signals and self.brain.help_calls.cover(normalize(text)):
+            lead = self.t(lang, ui.HELP_REQUEST)
+            return self.writer.menu(lang, lead, kind="help_request", confidence=match.confidence)
         notes: tuple[str, ...] = ()
         if STATUS_SIGNAL in match.signals:
             notes = (self.t(lang, ui.STATUS_NOTE),)

@@ -360,9 +360,9 @@ _ANSWERS_KEPT = 4096  # topics x languages x notes in use: far fewer in practice
 
 # Replies whose lead already invites the resident to choose or rephrase: the
 # menu's own "Choose a topic" line would say it twice.
-_INVITES_ALREADY = frozenset({"greeting", "thanks", "decline", "empty", "not_text"})
+_INVITES_ALREADY = frozenset({"greeting", "thanks", "help_request", "decline", "empty", "not_text"})
 # Replies that answer nothing: they name where free legal help is.
-_NAMES_FREE_HELP = frozenset({"decline", "error"})
+_NAMES_FREE_HELP = frozenset({"decline", "error", "help_request"})
 
 
 def notice_line(pack: Pack, notice: Topic, language: str) -> str:

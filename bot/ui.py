@@ -43,6 +43,10 @@ STALE_NOTE = N_("A newer version of this answer exists in {fallback}.")
 READ_IN = N_("Read it in {language}")
 STATUS_NOTE = N_("This bot never needs to know anyone's immigration status.")
 GREETING = N_("Hello. Choose a topic, or write your question in your own words.")
+# "help", "I need help": nothing to match yet, so an invitation and the menu.
+HELP_REQUEST = N_(
+    "I am here to help. Tell me in your own words what is happening, or choose a topic below."
+)
 THANKS = N_("You are welcome. Take care. The menu is here whenever you need it.")
 SMALLTALK = N_(
     "I am an automated help bot. I answer questions about immigrant rights and city "

@@ -95,3 +95,23 @@ def test_a_damaged_cache_is_measured_again(thin_pack: Path, tmp_path: Path) -> N
     second, _ = build_brain(thin_pack, LOCALES, cache_dir=cache)
     assert first is not None and second is not None
     assert second.calibration == first.calibration
+
+
+def test_new_references_measure_again(
+    thin_pack: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A result cached against other references is not reused: when New York's
+    rates are measured again, every pack's thresholds follow."""
+    cache = tmp_path / "cache"
+    build_brain(thin_pack, LOCALES, cache_dir=cache)
+    measured = []
+    real = calibration.calibrate
+
+    def counted(*args: object, **kwargs: object) -> calibration.Calibration:
+        measured.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(calibration, "calibrate", counted)
+    monkeypatch.setattr(calibration, "REFERENCE_UNSEEN", calibration.REFERENCE_UNSEEN - 0.05)
+    build_brain(thin_pack, LOCALES, cache_dir=cache)
+    assert measured == [1]

@@ -132,6 +132,43 @@ def test_greeting_thanks_and_smalltalk_are_not_topics(nyc_say: Say) -> None:
         assert reply.kind in {"greeting", "thanks", "smalltalk"}, (text, reply.kind)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "help!!",
+        "Please, I need help",
+        "necesito ayuda por favor",
+        "pomocy!",
+        "도와주세요",
+        "ساعدني",
+    ],
+)
+def test_a_bare_call_for_help_gets_an_invitation_not_a_topic(
+    say: Say, engine: Engine, text: str
+) -> None:
+    """ "Help" alone is no question yet: guessing a topic (it used to be legal
+    help, housing or the raid topic) would be a confident wrong answer."""
+    reply = say(text)
+    if reply.kind == "unsupported_language":
+        return  # a pack without Korean or Arabic says which languages it has
+    assert reply.topic is None, text
+    assert reply.kind == "help_request", (text, reply.kind)
+    assert any(d.startswith("c:") for d in flat(reply))  # the menu
+    # Never a dead end: where free legal help is, in the reply's language.
+    assert engine.brain.writer.free_help_line(reply.language) in reply.text
+
+
+def test_a_call_for_help_with_a_question_is_the_question(nyc_say: Say) -> None:
+    for text, topic in [
+        ("help please, my husband was taken by ICE this morning", "family-member-detained"),
+        ("помогите пожалуйста, мужа задержал ICE", "family-member-detained"),
+        ("necesito ayuda, el dueño me quiere sacar del apartamento", "housing-rights"),
+    ]:
+        assert nyc_say(text).topic == topic, text
+    # "help" inside a question is the question's word, not a call for help.
+    assert nyc_say("can the city help me with rent").kind != "help_request"
+
+
 def test_out_of_scope_is_declined_kindly_with_menu(say: Say) -> None:
     reply = say("what's the best pizza place in brooklyn")
     assert reply.topic is None

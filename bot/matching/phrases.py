@@ -62,3 +62,21 @@ class Phrases:
         for p in sorted(present, key=self._rank.__getitem__):
             padded = padded.replace(p if UNSPACED.search(p) else f" {p} ", " ")
         return " ".join(padded.split())
+
+    def cover(self, normalized_text: str) -> bool:
+        """Whether these phrases account for every word of the message, however
+        they overlap ("necesito ayuda" and "ayuda por favor" in "necesito
+        ayuda por favor"). Characters stand for words in Chinese and Korean."""
+        present = self._index.find(normalized_text)
+        if not present:
+            return False
+        padded = f" {normalized_text} "
+        covered = [c == " " for c in padded]
+        for p in present:
+            needle = p if UNSPACED.search(p) else f" {p} "
+            at = padded.find(needle)
+            while at >= 0:
+                covered[at : at + len(needle)] = [True] * len(needle)
+                at = padded.find(needle, at + 1)
+        return all(covered)
+
