@@ -29,6 +29,16 @@ Thresholds are only ever raised, never lowered, so a pack that is already as
 safe as the one they were tuned on (New York, and examples/chicago) is decided
 exactly as before. The result is cached next to the matcher's weights, keyed
 by everything it depends on, so a restart with unchanged content costs nothing.
+
+Measuring takes seconds (four more matchers), so the engine does not wait for
+it: until it ends, the bot answers behind `PROVISIONAL`, every threshold
+raised by `MAX_RAISE`, the most any measurement can raise it. Each threshold
+only gates an answer or a choice from below, so the stricter thresholds answer
+a subset of what the measured ones will: while measuring, a message may get
+choices or the menu where it will later get an answer, never an answer it
+would not get. The measuring runs in a process of its own (`measure_apart`):
+its matchers' memory goes back to the system when it ends, and its CPU time
+does not hold the interpreter lock the bot's replies need.
 """
 
 from __future__ import annotations
@@ -38,6 +48,7 @@ import dataclasses
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -46,6 +57,7 @@ from pathlib import Path
 
 import yaml
 
+from . import malloc
 from .matching import INTENT_PREFIX, Matcher, Phrase, Ranking, Settings
 from .normalize import normalize
 
@@ -82,6 +94,7 @@ class Calibration:
     choice_raise: float = 0.0
     held_out: int = 0
     off_topic: int = 0
+    measured: bool = True  # False: `PROVISIONAL`, while the pack is being measured
 
     def apply(self, settings: Settings) -> Settings:
         return dataclasses.replace(
@@ -92,6 +105,10 @@ class Calibration:
         )
 
 
+# The strictest thresholds a measurement can give: served until it ends.
+PROVISIONAL = Calibration(answer_raise=MAX_RAISE, choice_raise=MAX_RAISE, measured=False)
+
+
 def calibrated_settings(
     phrases: Sequence[Phrase],
     keywords: Mapping[str, Iterable[str]],
@@ -99,9 +116,11 @@ def calibrated_settings(
     asides: Sequence[str],
     cache_dir: Path | None,
     base: Settings | None = None,
+    measure: bool = True,
 ) -> tuple[Settings, Calibration]:
     """The pack's own thresholds (cached), from its phrasings and its
-    out-of-scope questions."""
+    out-of-scope questions. With `measure` False and nothing cached:
+    `PROVISIONAL` at once (the caller measures later)."""
     base = base or Settings()
     cache = None
     if cache_dir is not None:
@@ -109,10 +128,90 @@ def calibrated_settings(
         found = _load(cache)
         if found is not None:
             return found.apply(base), found
+    if not measure:
+        return PROVISIONAL.apply(base), PROVISIONAL
     result = calibrate(phrases, keywords, signals, asides, base)
     if cache is not None:
         _store(cache, result)
     return result.apply(base), result
+
+
+@dataclass(frozen=True)
+class Measured:
+    """`calibrated_settings`'s answer from `measure_apart`, and the cost of it."""
+
+    settings: Settings
+    calibration: Calibration
+    peak_rss_mb: float = 0.0  # the measuring process's high-water mark (0: measured here)
+    apart: bool = True
+
+
+def measure_apart(
+    phrases: Sequence[Phrase],
+    keywords: Mapping[str, Iterable[str]],
+    signals: Mapping[str, Iterable[str]],
+    asides: Sequence[str],
+    cache_dir: Path | None,
+) -> Measured:
+    """`calibrated_settings` (measured, and cached) in a fresh process; in
+    this one where no process can be started. Blocks until done: call it
+    from a thread of its own."""
+    args = (
+        list(phrases),
+        {name: list(words) for name, words in keywords.items()},
+        {name: list(words) for name, words in signals.items()},
+        list(asides),
+        cache_dir,
+    )
+    context = multiprocessing.get_context("spawn")  # forking a threaded process is unsafe
+    receive, send = context.Pipe(duplex=False)
+    try:
+        # A daemon: stopping the bot stops the measuring too (the next start
+        # measures again: nothing half-measured is cached).
+        process = context.Process(
+            target=_measure_child, args=(send, *args), name="calibration", daemon=True
+        )
+        process.start()
+    except OSError as exc:
+        receive.close()
+        send.close()
+        log.warning("no process for the calibration (%s): measuring in this one", exc)
+        return Measured(*calibrated_settings(*args), apart=False)
+    send.close()
+    try:
+        found: Measured = receive.recv()
+    except EOFError:
+        process.join()
+        raise RuntimeError(f"the calibration process ended with code {process.exitcode}") from None
+    finally:
+        receive.close()
+    process.join()
+    return found
+
+
+def _measure_child(
+    send: multiprocessing.connection.Connection,
+    phrases: list[Phrase],
+    keywords: dict[str, list[str]],
+    signals: dict[str, list[str]],
+    asides: list[str],
+    cache_dir: Path | None,
+) -> None:
+    malloc.fix_mmap_threshold()
+    try:
+        settings, result = calibrated_settings(phrases, keywords, signals, asides, cache_dir)
+        send.send(Measured(settings, result, _peak_rss_mb()))
+    finally:
+        send.close()
+
+
+def _peak_rss_mb() -> float:
+    # VmHWM of this process alone (ru_maxrss carries the parent's over exec).
+    with contextlib.suppress(OSError), open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def calibrate(
@@ -135,16 +234,20 @@ def calibrate(
     neg = [whole.rank(p.text) for p in negatives]
     topics = _sample_evenly(sorted({p.label for p in positives}), MAX_TOPICS)
     sampled = set(topics)
-    unseen: list[tuple[Matcher, Ranking]] = []
+    # A decision depends on the ranking and the thresholds only (`Matcher.decide`
+    # reads no other state), so each fold's matcher is dropped once it has
+    # ranked: one of them in memory at a time.
+    unseen: list[Ranking] = []
     for fold in range(TOPIC_FOLDS if len(topics) >= TOPIC_FOLDS else 0):
         left_out = set(topics[fold::TOPIC_FOLDS])
         without = matcher([p for p in kept if p.label not in left_out and _in(p, sampled)])
-        unseen += [(without, without.rank(p.text)) for p in positives if p.label in left_out]
+        unseen += [without.rank(p.text) for p in positives if p.label in left_out]
+        del without
 
     def safe(s: Settings) -> bool:
         wrong = sum(whole.decide(r, s).topic not in (None, label) for r, label in pos)
         off = sum(whole.decide(r, s).topic is not None for r in neg)
-        guessed = sum(m.decide(r, s).topic is not None for m, r in unseen)
+        guessed = sum(whole.decide(r, s).topic is not None for r in unseen)
         return (
             _rate(wrong, len(pos)) <= REFERENCE_WRONG
             and _rate(off, len(neg)) <= REFERENCE_OFF_TOPIC
@@ -278,6 +381,8 @@ def _load(path: Path) -> Calibration | None:
         found = Calibration(**{f.name: data[f.name] for f in dataclasses.fields(Calibration)})
     except (OSError, ValueError, KeyError, TypeError):
         return None  # missing or damaged: measure again
+    if not found.measured:
+        return None  # only measurements are stored; never serve a placeholder as one
     with contextlib.suppress(OSError):
         os.utime(path)
     return found
