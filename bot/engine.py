@@ -82,7 +82,7 @@ def build_brain(
     whose thresholds are not cached gets the provisional ones
     (`calibration.PROVISIONAL`) and `calibrate(brain, ...)` measures them."""
     malloc.fix_mmap_threshold()  # a load's large temporaries are not kept
-    result = load_pack(content_dir)
+    result = load_pack(content_dir, cache_dir=cache_dir)
     report = LoadReport(result.problems)
     if result.pack is None:
         return None, report
