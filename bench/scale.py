@@ -94,7 +94,10 @@ if calibration is not None:
             calibrating[0] += clock() - started
     calibration.calibrate = timed_calibrate
 wall = time.perf_counter()
-engine = Engine(sys.argv[1], sys.argv[2])
+import inspect
+# As the Telegram bot starts: serving at once where the tree can.
+background = "calibrate_now" in inspect.signature(Engine).parameters
+engine = Engine(sys.argv[1], sys.argv[2], **({"calibrate_now": False} if background else {}))
 t2 = clock()
 wall = time.perf_counter() - wall
 # A newer tree serves at once and measures the thresholds in a process of its

@@ -30,13 +30,13 @@ safe as the one they were tuned on (New York, and examples/chicago) is decided
 exactly as before. The result is cached next to the matcher's weights, keyed
 by everything it depends on, so a restart with unchanged content costs nothing.
 
-Measuring takes seconds (four more matchers), so the engine does not wait for
-it: until it ends, the bot answers behind `PROVISIONAL`, every threshold
-raised by `MAX_RAISE`, the most any measurement can raise it. Each threshold
-only gates an answer or a choice from below, so the stricter thresholds answer
-a subset of what the measured ones will: while measuring, a message may get
-choices or the menu where it will later get an answer, never an answer it
-would not get. The measuring runs in a process of its own (`measure_apart`):
+Measuring takes seconds (four more matchers), so the Telegram bot does not
+wait for it (`Engine(calibrate_now=False)`): until it ends, it answers behind
+`PROVISIONAL`, every threshold raised by `MAX_RAISE`, the most any measurement
+can raise it. Each threshold only gates an answer or a choice from below, so
+the stricter thresholds answer a subset of what the measured ones will: while
+measuring, a message may get choices or the menu where it will later get an
+answer, never an answer it would not get. The measuring runs in a process of its own (`measure_apart`):
 its matchers' memory goes back to the system when it ends, and its CPU time
 does not hold the interpreter lock the bot's replies need.
 """

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from . import errors, malloc, settings, story, ui
+from . import errors, malloc, normalized, settings, story, ui
 from .calibration import Calibration, Measured, calibrated_settings, measure_apart
 from .callbacks import Action, decode, parse_payload
 from .i18n import CatalogProblem, Catalogs, load_catalogs
@@ -120,11 +120,16 @@ def _index(
     pack: Pack, cache_dir: Path | None, calibrate_now: bool = True
 ) -> tuple[Matcher, Mapping[str, list[str]], Calibration]:
     phrases, keywords, signals, asides, samples = _inputs(pack)
+    # The pack's strings in normal form, from the cache when unchanged.
+    texts = sorted({p.text for p in phrases}.union(*signals.values(), asides))
+    recalled = normalized.recall(texts, cache_dir)
     # Thresholds measured on this pack (bot/calibration.py), cached with the weights.
     tuning, calibration = calibrated_settings(
         phrases, keywords, signals, asides, cache_dir, measure=calibrate_now
     )
     matcher = Matcher(phrases, keywords, signals, tuning, asides=asides, cache_dir=cache_dir)
+    if not recalled:
+        normalized.keep(texts, cache_dir)
     return matcher, samples, calibration
 
 
@@ -178,17 +183,18 @@ class Engine:
         locales_dir: Path | str,
         share: bool = True,
         cache_dir: Path | None = None,
-        calibrate_now: bool | None = None,
+        calibrate_now: bool = True,
     ):
         """`cache_dir` keeps the matcher's trained weights between starts
-        (default: settings.cache_dir()); `calibrate_now` waits for the
-        thresholds to be measured before serving (default:
-        settings.calibrate_now(), off unless SAFECITY_CALIBRATE=now)."""
+        (default: settings.cache_dir()). With `calibrate_now` False (the
+        Telegram bot, see settings.calibrate_now()), a pack whose thresholds
+        are not cached is served at once and measured in the background;
+        tools and tests wait for the measured thresholds."""
         self.content_dir = Path(content_dir)
         self.locales_dir = Path(locales_dir)
         self.share = share
         self.cache_dir = cache_dir if cache_dir is not None else settings.cache_dir()
-        self.calibrate_now = settings.calibrate_now() if calibrate_now is None else calibrate_now
+        self.calibrate_now = calibrate_now
         self._lock = threading.Lock()
         self._measured = threading.Event()  # set while the brain's thresholds are measured
         self.last_measured: Measured | None = None  # the last background measuring (its cost)

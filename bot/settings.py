@@ -44,9 +44,9 @@ CALIBRATE_ENV = "SAFECITY_CALIBRATE"
 
 
 def calibrate_now() -> bool:
-    """SAFECITY_CALIBRATE=now: a start waits for the thresholds to be measured
-    on a new pack (bot/calibration.py); by default it serves at once behind
-    stricter ones and measures in the background."""
+    """For the Telegram bot: SAFECITY_CALIBRATE=now makes a start wait for the
+    thresholds to be measured on a new pack (bot/calibration.py); by default
+    it serves at once behind stricter ones and measures in the background."""
     return os.environ.get(CALIBRATE_ENV, "background").strip().lower() == "now"
 
 

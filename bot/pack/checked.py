@@ -15,17 +15,13 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import json
-import logging
-import os
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 import babel
 
-log = logging.getLogger(__name__)
+from .. import cachefile
 
 VERSION = 1
 KEEP = 8  # the checks of this many recent versions of the content
@@ -58,37 +54,14 @@ def key(texts: Iterable[bytes], context: Iterable[str]) -> str:
 
 
 def load(cache_dir: Path, name: str) -> list[Found] | None:
-    path = cache_dir / f"checks-{name}.json"
+    rows = cachefile.read_json(cache_dir / f"checks-{name}.json")
+    if rows is None:
+        return None
     try:
-        rows = json.loads(path.read_text("utf-8"))
-        found = [(str(p), int(line), str(m), str(s)) for p, line, m, s in rows]
-    except (OSError, ValueError, TypeError):
+        return [(str(p), int(line), str(m), str(s)) for p, line, m, s in rows]
+    except (TypeError, ValueError):
         return None  # not checked yet, or damaged: check again
-    with contextlib.suppress(OSError):
-        os.utime(path)  # in use: pruning keeps the most recently used
-    return found
 
 
 def store(cache_dir: Path, name: str, found: Iterable[Found]) -> None:
-    """Write-then-rename; a cache that cannot be written only costs the next
-    load its checking time."""
-    tmp: str | None = None
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".checks-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump([list(row) for row in found], fh, ensure_ascii=False)
-        os.replace(tmp, cache_dir / f"checks-{name}.json")
-        tmp = None
-        dated = []
-        for old in cache_dir.glob("checks-*.json"):
-            with contextlib.suppress(OSError):
-                dated.append((old.stat().st_mtime, old))
-        for _, old in sorted(dated, reverse=True)[KEEP:]:
-            with contextlib.suppress(OSError):
-                old.unlink()
-    except OSError as exc:
-        log.warning("content checks not cached (%s): %s", cache_dir, exc.strerror or exc)
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+    cachefile.write_json(cache_dir / f"checks-{name}.json", [list(row) for row in found], KEEP)

@@ -67,6 +67,7 @@ class _Report:
     def __init__(self, root: Path):
         self.root = root
         self.problems: list[Problem] = []
+        self._cwd = Path.cwd()  # once: a big pack's warnings number thousands
 
     def add(
         self,
@@ -79,7 +80,7 @@ class _Report:
 
     def _name(self, path: Path) -> str:
         try:
-            return str(path.relative_to(Path.cwd()))
+            return str(path.relative_to(self._cwd))
         except ValueError:
             return str(path)
 
