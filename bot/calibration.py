@@ -36,9 +36,10 @@ wait for it (`Engine(calibrate_now=False)`): until it ends, it answers behind
 can raise it. Each threshold only gates an answer or a choice from below, so
 the stricter thresholds answer a subset of what the measured ones will: while
 measuring, a message may get choices or the menu where it will later get an
-answer, never an answer it would not get. The measuring runs in a process of its own (`measure_apart`):
-its matchers' memory goes back to the system when it ends, and its CPU time
-does not hold the interpreter lock the bot's replies need.
+answer, never an answer it would not get. The measuring runs in a process of
+its own (`measure_apart`): its matchers' memory goes back to the system when
+it ends, and its CPU time does not hold the interpreter lock the bot's
+replies need.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ import json
 import logging
 import multiprocessing
 import os
+import signal
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -197,6 +199,9 @@ def _measure_child(
     asides: list[str],
     cache_dir: Path | None,
 ) -> None:
+    # Ctrl-C in a terminal reaches the whole process group: the bot stops
+    # this process itself (a daemon), without a second traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     malloc.fix_mmap_threshold()
     try:
         settings, result = calibrated_settings(phrases, keywords, signals, asides, cache_dir)

@@ -197,6 +197,7 @@ class Engine:
         self.calibrate_now = calibrate_now
         self._lock = threading.Lock()
         self._measured = threading.Event()  # set while the brain's thresholds are measured
+        self._measuring = threading.Lock()  # held by the one measuring under way
         self.last_measured: Measured | None = None  # the last background measuring (its cost)
         brain, report = build_brain(
             self.content_dir, self.locales_dir, share, self.cache_dir, self.calibrate_now
@@ -241,11 +242,19 @@ class Engine:
         ).start()
 
     def _measure(self, brain: Brain) -> None:
-        try:
-            tuned, measured = calibrate(brain, self.cache_dir)
-        except Exception as exc:  # the provisional thresholds stay: stricter, never wrong
-            log.error("thresholds not measured; keeping the strict ones: %s", errors.describe(exc))
-            return
+        # One measuring at a time (each is a process of its own, seconds of
+        # CPU and ~150 MB): an editor saving five times in a row waits for one,
+        # and the content already replaced by then is not measured at all.
+        with self._measuring:
+            if self.brain is not brain:
+                return
+            try:
+                tuned, measured = calibrate(brain, self.cache_dir)
+            except Exception as exc:  # the provisional thresholds stay: stricter, never wrong
+                log.error(
+                    "thresholds not measured; keeping the strict ones: %s", errors.describe(exc)
+                )
+                return
         self.last_measured = measured
         with self._lock:
             # Content reloaded meanwhile: that load measures its own.
