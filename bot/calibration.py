@@ -61,7 +61,7 @@ import yaml
 
 from . import malloc
 from .matching import INTENT_PREFIX, Matcher, Phrase, Ranking, Settings
-from .normalize import normalize
+from .normalize import normalize, pack_normalize
 
 log = logging.getLogger(__name__)
 
@@ -165,13 +165,16 @@ def measure_apart(
         list(asides),
         cache_dir,
     )
+    # The strings' normal forms, known here already: not worked out again there.
+    texts = {p.text for p in args[0]}.union(*args[1].values(), *args[2].values(), args[3])
+    forms = [(text, pack_normalize(text)) for text in texts]
     context = multiprocessing.get_context("spawn")  # forking a threaded process is unsafe
     receive, send = context.Pipe(duplex=False)
     try:
         # A daemon: stopping the bot stops the measuring too (the next start
         # measures again: nothing half-measured is cached).
         process = context.Process(
-            target=_measure_child, args=(send, *args), name="calibration", daemon=True
+            target=_measure_child, args=(send, forms, *args), name="calibration", daemon=True
         )
         process.start()
     except OSError as exc:
@@ -193,6 +196,7 @@ def measure_apart(
 
 def _measure_child(
     send: multiprocessing.connection.Connection,
+    forms: list[tuple[str, str]],
     phrases: list[Phrase],
     keywords: dict[str, list[str]],
     signals: dict[str, list[str]],
@@ -203,6 +207,7 @@ def _measure_child(
     # this process itself (a daemon), without a second traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     malloc.fix_mmap_threshold()
+    pack_normalize.remember(forms)
     try:
         settings, result = calibrated_settings(phrases, keywords, signals, asides, cache_dir)
         send.send(Measured(settings, result, _peak_rss_mb()))
