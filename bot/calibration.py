@@ -239,25 +239,27 @@ def calibrate(
         # Not cached: these weights are for this test only.
         return Matcher(subset, keywords, signals, base, asides=asides, cache_dir=None)
 
-    whole = matcher(kept)
-    pos = [(whole.rank(p.text), p.label) for p in positives]
-    neg = [whole.rank(p.text) for p in negatives]
+    judge = matcher(kept)
+    pos = [(judge.rank(p.text), p.label) for p in positives]
+    neg = [judge.rank(p.text) for p in negatives]
     topics = _sample_evenly(sorted({p.label for p in positives}), MAX_TOPICS)
     sampled = set(topics)
     # A decision depends on the ranking and the thresholds only (`Matcher.decide`
-    # reads no other state), so each fold's matcher is dropped once it has
-    # ranked: one of them in memory at a time.
+    # reads no other state: any of these matchers decides alike), so each
+    # matcher is dropped once it has ranked, before the next one trains: one
+    # of them in memory at a time.
     unseen: list[Ranking] = []
     for fold in range(TOPIC_FOLDS if len(topics) >= TOPIC_FOLDS else 0):
         left_out = set(topics[fold::TOPIC_FOLDS])
-        without = matcher([p for p in kept if p.label not in left_out and _in(p, sampled)])
-        unseen += [without.rank(p.text) for p in positives if p.label in left_out]
-        del without
+        subset = [p for p in kept if p.label not in left_out and _in(p, sampled)]
+        del judge
+        judge = matcher(subset)
+        unseen += [judge.rank(p.text) for p in positives if p.label in left_out]
 
     def safe(s: Settings) -> bool:
-        wrong = sum(whole.decide(r, s).topic not in (None, label) for r, label in pos)
-        off = sum(whole.decide(r, s).topic is not None for r in neg)
-        guessed = sum(whole.decide(r, s).topic is not None for r in unseen)
+        wrong = sum(judge.decide(r, s).topic not in (None, label) for r, label in pos)
+        off = sum(judge.decide(r, s).topic is not None for r in neg)
+        guessed = sum(judge.decide(r, s).topic is not None for r in unseen)
         return (
             _rate(wrong, len(pos)) <= REFERENCE_WRONG
             and _rate(off, len(neg)) <= REFERENCE_OFF_TOPIC
@@ -268,7 +270,7 @@ def calibrate(
     answered = Calibration(answer_raise=answer_raise).apply(base)
     choice_raise = _smallest_raise(
         lambda s: (
-            _rate(sum(bool(whole.decide(r, s).choices) for r in neg), len(neg))
+            _rate(sum(bool(judge.decide(r, s).choices) for r in neg), len(neg))
             <= REFERENCE_OFF_TOPIC_CHOICES
         ),
         lambda r: dataclasses.replace(answered, choice_score=answered.choice_score + r),
