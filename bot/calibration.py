@@ -29,6 +29,17 @@ Thresholds are only ever raised, never lowered, so a pack that is already as
 safe as the one they were tuned on (New York, and examples/chicago) is decided
 exactly as before. The result is cached next to the matcher's weights, keyed
 by everything it depends on, so a restart with unchanged content costs nothing.
+
+Measuring takes seconds (four more matchers), so the Telegram bot does not
+wait for it (`Engine(calibrate_now=False)`): until it ends, it answers behind
+`PROVISIONAL`, every threshold raised by `MAX_RAISE`, the most any measurement
+can raise it. Each threshold only gates an answer or a choice from below, so
+the stricter thresholds answer a subset of what the measured ones will: while
+measuring, a message may get choices or the menu where it will later get an
+answer, never an answer it would not get. The measuring runs in a process of
+its own (`measure_apart`): its matchers' memory goes back to the system when
+it ends, and its CPU time does not hold the interpreter lock the bot's
+replies need.
 """
 
 from __future__ import annotations
@@ -38,7 +49,9 @@ import dataclasses
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
+import signal
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -46,8 +59,9 @@ from pathlib import Path
 
 import yaml
 
+from . import malloc
 from .matching import INTENT_PREFIX, Matcher, Phrase, Ranking, Settings
-from .normalize import normalize
+from .normalize import normalize, pack_normalize
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +96,7 @@ class Calibration:
     choice_raise: float = 0.0
     held_out: int = 0
     off_topic: int = 0
+    measured: bool = True  # False: `PROVISIONAL`, while the pack is being measured
 
     def apply(self, settings: Settings) -> Settings:
         return dataclasses.replace(
@@ -92,6 +107,10 @@ class Calibration:
         )
 
 
+# The strictest thresholds a measurement can give: served until it ends.
+PROVISIONAL = Calibration(answer_raise=MAX_RAISE, choice_raise=MAX_RAISE, measured=False)
+
+
 def calibrated_settings(
     phrases: Sequence[Phrase],
     keywords: Mapping[str, Iterable[str]],
@@ -99,9 +118,11 @@ def calibrated_settings(
     asides: Sequence[str],
     cache_dir: Path | None,
     base: Settings | None = None,
+    measure: bool = True,
 ) -> tuple[Settings, Calibration]:
     """The pack's own thresholds (cached), from its phrasings and its
-    out-of-scope questions."""
+    out-of-scope questions. With `measure` False and nothing cached:
+    `PROVISIONAL` at once (the caller measures later)."""
     base = base or Settings()
     cache = None
     if cache_dir is not None:
@@ -109,10 +130,98 @@ def calibrated_settings(
         found = _load(cache)
         if found is not None:
             return found.apply(base), found
+    if not measure:
+        return PROVISIONAL.apply(base), PROVISIONAL
     result = calibrate(phrases, keywords, signals, asides, base)
     if cache is not None:
         _store(cache, result)
     return result.apply(base), result
+
+
+@dataclass(frozen=True)
+class Measured:
+    """`calibrated_settings`'s answer from `measure_apart`, and the cost of it."""
+
+    settings: Settings
+    calibration: Calibration
+    peak_rss_mb: float = 0.0  # the measuring process's high-water mark (0: measured here)
+    apart: bool = True
+
+
+def measure_apart(
+    phrases: Sequence[Phrase],
+    keywords: Mapping[str, Iterable[str]],
+    signals: Mapping[str, Iterable[str]],
+    asides: Sequence[str],
+    cache_dir: Path | None,
+) -> Measured:
+    """`calibrated_settings` (measured, and cached) in a fresh process; in
+    this one where no process can be started. Blocks until done: call it
+    from a thread of its own."""
+    args = (
+        list(phrases),
+        {name: list(words) for name, words in keywords.items()},
+        {name: list(words) for name, words in signals.items()},
+        list(asides),
+        cache_dir,
+    )
+    # The strings' normal forms, known here already: not worked out again there.
+    texts = {p.text for p in args[0]}.union(*args[1].values(), *args[2].values(), args[3])
+    forms = [(text, pack_normalize(text)) for text in texts]
+    context = multiprocessing.get_context("spawn")  # forking a threaded process is unsafe
+    receive, send = context.Pipe(duplex=False)
+    try:
+        # A daemon: stopping the bot stops the measuring too (the next start
+        # measures again: nothing half-measured is cached).
+        process = context.Process(
+            target=_measure_child, args=(send, forms, *args), name="calibration", daemon=True
+        )
+        process.start()
+    except OSError as exc:
+        receive.close()
+        send.close()
+        log.warning("no process for the calibration (%s): measuring in this one", exc)
+        return Measured(*calibrated_settings(*args), apart=False)
+    send.close()
+    try:
+        found: Measured = receive.recv()
+    except EOFError:
+        process.join()
+        raise RuntimeError(f"the calibration process ended with code {process.exitcode}") from None
+    finally:
+        receive.close()
+    process.join()
+    return found
+
+
+def _measure_child(
+    send: multiprocessing.connection.Connection,
+    forms: list[tuple[str, str]],
+    phrases: list[Phrase],
+    keywords: dict[str, list[str]],
+    signals: dict[str, list[str]],
+    asides: list[str],
+    cache_dir: Path | None,
+) -> None:
+    # Ctrl-C in a terminal reaches the whole process group: the bot stops
+    # this process itself (a daemon), without a second traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    malloc.fix_mmap_threshold()
+    pack_normalize.remember(forms)
+    try:
+        settings, result = calibrated_settings(phrases, keywords, signals, asides, cache_dir)
+        send.send(Measured(settings, result, _peak_rss_mb()))
+    finally:
+        send.close()
+
+
+def _peak_rss_mb() -> float:
+    # VmHWM of this process alone (ru_maxrss carries the parent's over exec).
+    with contextlib.suppress(OSError), open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def calibrate(
@@ -130,21 +239,27 @@ def calibrate(
         # Not cached: these weights are for this test only.
         return Matcher(subset, keywords, signals, base, asides=asides, cache_dir=None)
 
-    whole = matcher(kept)
-    pos = [(whole.rank(p.text), p.label) for p in positives]
-    neg = [whole.rank(p.text) for p in negatives]
+    judge = matcher(kept)
+    pos = [(judge.rank(p.text), p.label) for p in positives]
+    neg = [judge.rank(p.text) for p in negatives]
     topics = _sample_evenly(sorted({p.label for p in positives}), MAX_TOPICS)
     sampled = set(topics)
-    unseen: list[tuple[Matcher, Ranking]] = []
+    # A decision depends on the ranking and the thresholds only (`Matcher.decide`
+    # reads no other state: any of these matchers decides alike), so each
+    # matcher is dropped once it has ranked, before the next one trains: one
+    # of them in memory at a time.
+    unseen: list[Ranking] = []
     for fold in range(TOPIC_FOLDS if len(topics) >= TOPIC_FOLDS else 0):
         left_out = set(topics[fold::TOPIC_FOLDS])
-        without = matcher([p for p in kept if p.label not in left_out and _in(p, sampled)])
-        unseen += [(without, without.rank(p.text)) for p in positives if p.label in left_out]
+        subset = [p for p in kept if p.label not in left_out and _in(p, sampled)]
+        del judge
+        judge = matcher(subset)
+        unseen += [judge.rank(p.text) for p in positives if p.label in left_out]
 
     def safe(s: Settings) -> bool:
-        wrong = sum(whole.decide(r, s).topic not in (None, label) for r, label in pos)
-        off = sum(whole.decide(r, s).topic is not None for r in neg)
-        guessed = sum(m.decide(r, s).topic is not None for m, r in unseen)
+        wrong = sum(judge.decide(r, s).topic not in (None, label) for r, label in pos)
+        off = sum(judge.decide(r, s).topic is not None for r in neg)
+        guessed = sum(judge.decide(r, s).topic is not None for r in unseen)
         return (
             _rate(wrong, len(pos)) <= REFERENCE_WRONG
             and _rate(off, len(neg)) <= REFERENCE_OFF_TOPIC
@@ -155,7 +270,7 @@ def calibrate(
     answered = Calibration(answer_raise=answer_raise).apply(base)
     choice_raise = _smallest_raise(
         lambda s: (
-            _rate(sum(bool(whole.decide(r, s).choices) for r in neg), len(neg))
+            _rate(sum(bool(judge.decide(r, s).choices) for r in neg), len(neg))
             <= REFERENCE_OFF_TOPIC_CHOICES
         ),
         lambda r: dataclasses.replace(answered, choice_score=answered.choice_score + r),
@@ -290,6 +405,8 @@ def _load(path: Path) -> Calibration | None:
         found = Calibration(**{f.name: data[f.name] for f in dataclasses.fields(Calibration)})
     except (OSError, ValueError, KeyError, TypeError):
         return None  # missing or damaged: measure again
+    if not found.measured:
+        return None  # only measurements are stored; never serve a placeholder as one
     with contextlib.suppress(OSError):
         os.utime(path)
     return found

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from . import errors, malloc, settings, story, ui
-from .calibration import Calibration, calibrated_settings
+from . import errors, malloc, normalized, settings, story, ui
+from .calibration import Calibration, Measured, calibrated_settings, measure_apart
 from .callbacks import Action, decode, parse_payload
 from .i18n import CatalogProblem, Catalogs, load_catalogs
 from .languages import Detection, LanguageDetector, negotiate
@@ -83,9 +83,13 @@ def build_brain(
     locales_dir: Path | str,
     share: bool = True,
     cache_dir: Path | None = None,
+    calibrate_now: bool = True,
 ) -> tuple[Brain | None, LoadReport]:
+    """The content loaded and indexed. With `calibrate_now` False, a pack
+    whose thresholds are not cached gets the provisional ones
+    (`calibration.PROVISIONAL`) and `calibrate(brain, ...)` measures them."""
     malloc.fix_mmap_threshold()  # a load's large temporaries are not kept
-    result = load_pack(content_dir)
+    result = load_pack(content_dir, cache_dir=cache_dir)
     report = LoadReport(result.problems)
     if result.pack is None:
         return None, report
@@ -96,7 +100,7 @@ def build_brain(
         # An unreadable catalog is a broken edit like any other: keep the last
         # good one. (A missing or fuzzy entry only falls back to English.)
         return None, report
-    matcher, samples, calibration = _index(pack, cache_dir)
+    matcher, samples, calibration = _index(pack, cache_dir, calibrate_now)
     for language in pack.languages:  # load Babel's locale data now, not on a resident's time
         format_day(date.today(), language)
     detector = LanguageDetector(pack.languages, samples)
@@ -121,9 +125,39 @@ def build_brain(
     return brain, report
 
 
+def calibrate(brain: Brain, cache_dir: Path | None) -> tuple[Brain, Measured]:
+    """`brain` with its pack's measured thresholds (measured in a process of
+    its own, and stored in `cache_dir`)."""
+    phrases, keywords, signals, asides, _ = _inputs(brain.pack)
+    measured = measure_apart(phrases, keywords, signals, asides, cache_dir)
+    matcher = brain.matcher.with_settings(measured.settings)
+    return replace(brain, matcher=matcher, calibration=measured.calibration), measured
+
+
 def _index(
-    pack: Pack, cache_dir: Path | None
+    pack: Pack, cache_dir: Path | None, calibrate_now: bool = True
 ) -> tuple[Matcher, Mapping[str, list[str]], Calibration]:
+    phrases, keywords, signals, asides, samples = _inputs(pack)
+    # The pack's strings in normal form, from the cache when unchanged.
+    texts = sorted({p.text for p in phrases}.union(*signals.values(), asides))
+    recalled = normalized.recall(texts, cache_dir)
+    # Thresholds measured on this pack (bot/calibration.py), cached with the weights.
+    tuning, calibration = calibrated_settings(
+        phrases, keywords, signals, asides, cache_dir, measure=calibrate_now
+    )
+    matcher = Matcher(phrases, keywords, signals, tuning, asides=asides, cache_dir=cache_dir)
+    if not recalled:
+        normalized.keep(texts, cache_dir)
+    return matcher, samples, calibration
+
+
+def _inputs(
+    pack: Pack,
+) -> tuple[
+    list[Phrase], dict[str, list[str]], dict[str, list[str]], list[str], dict[str, list[str]]
+]:
+    """The matcher's inputs from the pack: phrasings, keywords, signals,
+    asides, and the language detector's samples."""
     phrases: list[Phrase] = []
     keywords: dict[str, list[str]] = {}
     samples: dict[str, list[str]] = {}
@@ -149,14 +183,17 @@ def _index(
     asides = [*signals.get(STATUS_SIGNAL, ())]
     for intent in ASIDE_INTENTS:
         asides += [p for texts in pack.conversation.intents.get(intent, {}).values() for p in texts]
-    # Thresholds measured on this pack (bot/calibration.py), cached with the weights.
-    tuning, calibration = calibrated_settings(phrases, keywords, signals, asides, cache_dir)
-    matcher = Matcher(phrases, keywords, signals, tuning, asides=asides, cache_dir=cache_dir)
-    return matcher, samples, calibration
+    return phrases, keywords, signals, asides, samples
 
 
 class Engine:
-    """Stateless replies over the current brain; `reload` swaps it atomically."""
+    """Stateless replies over the current brain; `reload` swaps it atomically.
+
+    A pack whose thresholds are not cached yet (first start, or content just
+    edited) is served at once behind the provisional thresholds, the strictest
+    a measurement can give, while a background thread measures them; the
+    measured ones are then swapped in with the same single assignment.
+    """
 
     def __init__(
         self,
@@ -164,26 +201,37 @@ class Engine:
         locales_dir: Path | str,
         share: bool = True,
         cache_dir: Path | None = None,
+        calibrate_now: bool = True,
     ):
         """`cache_dir` keeps the matcher's trained weights between starts
-        (default: settings.cache_dir())."""
+        (default: settings.cache_dir()). With `calibrate_now` False (the
+        Telegram bot, see settings.calibrate_now()), a pack whose thresholds
+        are not cached is served at once and measured in the background;
+        tools and tests wait for the measured thresholds."""
         self.content_dir = Path(content_dir)
         self.locales_dir = Path(locales_dir)
         self.share = share
         self.cache_dir = cache_dir if cache_dir is not None else settings.cache_dir()
+        self.calibrate_now = calibrate_now
         self._lock = threading.Lock()
-        brain, report = build_brain(self.content_dir, self.locales_dir, share, self.cache_dir)
+        self._measured = threading.Event()  # set while the brain's thresholds are measured
+        self._measuring = threading.Lock()  # held by the one measuring under way
+        self.last_measured: Measured | None = None  # the last background measuring (its cost)
+        brain, report = build_brain(
+            self.content_dir, self.locales_dir, share, self.cache_dir, self.calibrate_now
+        )
         self.last_report = report
         if brain is None:
             raise ContentError(report)
         self.brain: Brain = brain
         self._known_catalog_problems = {str(p) for p in report.catalog_problems}
+        self._measure_later(brain)
 
     def reload(self) -> LoadReport:
         """Load the content again; keep serving the old brain if it is broken."""
         with self._lock:
             brain, report = build_brain(
-                self.content_dir, self.locales_dir, self.share, self.cache_dir
+                self.content_dir, self.locales_dir, self.share, self.cache_dir, self.calibrate_now
             )
             # A catalog edit that breaks entries which were fine (a half-saved
             # file, a lost brace) is refused like a content error.
@@ -194,7 +242,43 @@ class Engine:
             if brain is not None:
                 self.brain = brain  # one assignment: replies see old or new, never a mix
                 self._known_catalog_problems = {str(p) for p in report.catalog_problems}
+                self._measure_later(brain)
             return report
+
+    def wait_calibrated(self, timeout: float | None = None) -> bool:
+        """Block until the current content's thresholds are measured (True),
+        or `timeout` seconds pass (False)."""
+        return self._measured.wait(timeout)
+
+    def _measure_later(self, brain: Brain) -> None:
+        if brain.calibration.measured:
+            self._measured.set()
+            return
+        self._measured.clear()
+        threading.Thread(
+            target=self._measure, args=(brain,), name="calibration", daemon=True
+        ).start()
+
+    def _measure(self, brain: Brain) -> None:
+        # One measuring at a time (each is a process of its own, seconds of
+        # CPU and ~150 MB): an editor saving five times in a row waits for one,
+        # and the content already replaced by then is not measured at all.
+        with self._measuring:
+            if self.brain is not brain:
+                return
+            try:
+                tuned, measured = calibrate(brain, self.cache_dir)
+            except Exception as exc:  # the provisional thresholds stay: stricter, never wrong
+                log.error(
+                    "thresholds not measured; keeping the strict ones: %s", errors.describe(exc)
+                )
+                return
+        self.last_measured = measured
+        with self._lock:
+            # Content reloaded meanwhile: that load measures its own.
+            if self.brain is brain:
+                self.brain = tuned
+                self._measured.set()
 
     # -- the one entry point ----------------------------------------------
     def reply(self, incoming: Incoming) -> Reply:
@@ -400,8 +484,10 @@ class _Turn:
             return whole
         # A later question pulls the whole message its way when the whole's
         # best label is that question's own best, confident or not.
-        pulled = (two.opened or two.leads) and bool(whole.candidates) and any(
-            self.leads_with(other, whole.candidates[0].label) for other in two.others
+        pulled = (
+            (two.opened or two.leads)
+            and bool(whole.candidates)
+            and any(self.leads_with(other, whole.candidates[0].label) for other in two.others)
         )
         ranked = [c.label for c in whole.candidates[: story.AGREE_WITHIN]]
         # The second question's words can push the first one's topic off the

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 
 import numpy as np
 from babel import Locale, UnknownLocaleError
@@ -328,15 +329,22 @@ def _latin_word(word: str) -> bool:
 
 
 def _word_owners(latin_words: Mapping[str, list[set[str]]]) -> dict[str, str]:
-    uses: dict[str, Counter[str]] = {}
+    # Plain dicts (a Counter per word, made for every use, was most of a
+    # cached start's language detector); the first language of the most uses
+    # wins a tie, as Counter.most_common(1) has it.
+    uses: dict[str, dict[str, int]] = {}
     for lang, samples in latin_words.items():
         for words in samples:
             for w in words:
                 if len(w) >= 3:
-                    uses.setdefault(w, Counter())[lang] += 1
+                    counts = uses.get(w)
+                    if counts is None:
+                        uses[w] = {lang: 1}
+                    else:
+                        counts[lang] = counts.get(lang, 0) + 1
     owners = {}
     for word, counts in uses.items():
-        lang, n = counts.most_common(1)[0]
+        lang, n = max(counts.items(), key=itemgetter(1))
         if n >= _OWNER_MIN_USES and n / sum(counts.values()) >= _OWNER_SHARE:
             owners[word] = lang
     return owners

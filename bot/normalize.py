@@ -8,8 +8,10 @@ Korean with irregular spacing, and repeat letters for emphasis.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
-from functools import lru_cache
+from collections.abc import Iterable
+from typing import NamedTuple
 
 # Hard limit on what is examined: nobody's question is longer, and it bounds
 # the work a 100 KB paste can cause.
@@ -106,7 +108,52 @@ def normalize(text: str) -> str:
     return " ".join(text.split())
 
 
-# The pack's own phrasings are normalised several times while the pack is
-# loaded and indexed, so those calls share a cache. Residents' messages never
-# go through it: no text of theirs stays in memory once the reply is out.
-pack_normalize = lru_cache(maxsize=65536)(normalize)
+class CacheInfo(NamedTuple):
+    currsize: int
+    maxsize: int
+
+
+class _PackNormalize:
+    """`normalize`, remembered for the pack's own strings.
+
+    The pack's phrasings are normalised several times while the pack is
+    loaded and indexed, so those calls share this cache; and a restart with
+    unchanged content fills it from the cache folder (`remember`, see
+    bot/normalized.py) instead of normalising every phrasing again.
+    Residents' messages never go through it: no text of theirs stays in
+    memory once the reply is out. The oldest entries go first when full.
+    """
+
+    def __init__(self, maxsize: int):
+        self.maxsize = maxsize
+        self._found: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, text: str) -> str:
+        found = self._found.get(text)
+        if found is None:
+            found = normalize(text)
+            self._add(((text, found),))
+        return found
+
+    def remember(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Normal forms found before (by this same function)."""
+        self._add(pairs)
+
+    def _add(self, pairs: Iterable[tuple[str, str]]) -> None:
+        with self._lock:
+            for text, found in pairs:
+                self._found.pop(text, None)  # re-inserted: the newest again
+                while len(self._found) >= self.maxsize:
+                    del self._found[next(iter(self._found))]
+                self._found[text] = found
+
+    def cache_info(self) -> CacheInfo:
+        return CacheInfo(len(self._found), self.maxsize)
+
+    def cache_clear(self) -> None:
+        with self._lock:
+            self._found.clear()
+
+
+pack_normalize = _PackNormalize(maxsize=65536)

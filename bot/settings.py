@@ -40,6 +40,16 @@ def cache_dir() -> Path:
     return Path(base) / "safecity-bot"
 
 
+CALIBRATE_ENV = "SAFECITY_CALIBRATE"
+
+
+def calibrate_now() -> bool:
+    """For the Telegram bot: SAFECITY_CALIBRATE=now makes a start wait for the
+    thresholds to be measured on a new pack (bot/calibration.py); by default
+    it serves at once behind stricter ones and measures in the background."""
+    return os.environ.get(CALIBRATE_ENV, "background").strip().lower() == "now"
+
+
 DATA_ENV = "SAFECITY_DATA"
 STATS_ENV = "STATS"
 STATS_FLUSH_ENV = "STATS_FLUSH"

@@ -23,6 +23,9 @@ DEV_SET = SHARED / "eval" / "dev.jsonl"
 # The matcher's trained weights go to a cache of this run's own (subprocesses
 # inherit it), not to the developer's ~/.cache.
 os.environ.setdefault("SAFECITY_CACHE", tempfile.mkdtemp(prefix="safecity-test-cache-"))
+# Tests see the measured thresholds from the first reply (a deployed bot
+# serves behind stricter ones while measuring: tests/test_calibration.py).
+os.environ.setdefault("SAFECITY_CALIBRATE", "now")
 # The Telegram tests' bots count topics as a deployed bot does: into a data
 # folder of this run's own, never the developer's.
 os.environ.setdefault("SAFECITY_DATA", tempfile.mkdtemp(prefix="safecity-test-data-"))

@@ -228,3 +228,52 @@ def test_a_contact_named_twice_is_a_warning(tmp_path: Path, sentence: str, warne
     assert bool(found) == warned, found
     if warned:
         assert found[0].startswith("schools.yaml:") and "{hotline.phone}" in found[0]
+
+
+# -- the checks of unchanged content are remembered (bot/pack/checked.py) ----
+
+
+def test_unchanged_content_is_not_checked_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.pack import loader
+
+    about = MINI_ABOUT.replace("reviewed: 2026-11-01", "reviewed: 2025-01-01")
+    root = write_pack(tmp_path / "pack", {"topics/about.yaml": about})
+    cache = tmp_path / "cache"
+    first = load_pack(root, today=TODAY, cache_dir=cache)
+    assert first.pack is not None and first.warnings  # something to remember
+    assert first.problems == load_pack(root, today=TODAY).problems  # the same as uncached
+
+    def checked_again(*args: object, **kwargs: object) -> None:
+        raise AssertionError("unchanged content must not be checked again")
+
+    monkeypatch.setattr(loader, "_check", checked_again)
+    second = load_pack(root, today=TODAY, cache_dir=cache)
+    assert second.problems == first.problems
+    assert second.pack is not None and set(second.pack.topics) == {"schools", "about"}
+
+
+@pytest.mark.parametrize("change", ["content", "day", "damaged"])
+def test_changed_content_or_day_is_checked_again(tmp_path: Path, change: str) -> None:
+    root = write_pack(tmp_path / "pack")
+    cache = tmp_path / "cache"
+    first = load_pack(root, today=TODAY, cache_dir=cache)
+    assert not first.errors and not [p for p in first.warnings if "days ago" in p.message]
+    today = TODAY
+    if change == "content":  # an unknown topic in the menu: only the checks see it
+        pack = (root / "pack.yaml").read_text("utf-8")
+        (root / "pack.yaml").write_text(pack.replace("[schools", "[ghost, schools"), "utf-8")
+    elif change == "day":  # a review grows old
+        today = date(2027, 12, 1)
+    else:
+        for path in cache.glob("checks-*.json"):
+            path.write_text("[[1, 2", "utf-8")
+    again = load_pack(root, today=today, cache_dir=cache)
+    assert again.problems == load_pack(root, today=today).problems
+    if change == "content":
+        assert any("ghost" in p.message for p in again.errors) and again.pack is None
+    elif change == "day":
+        assert any("days ago" in p.message for p in again.warnings)
+    else:
+        assert again.problems == first.problems

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.normalize import MAX_CHARS, normalize
@@ -57,3 +59,44 @@ def test_arabic_indic_digits_become_ascii() -> None:
 
 def test_huge_input_is_bounded() -> None:
     assert len(normalize("a b " * 100_000)) <= MAX_CHARS
+
+
+# -- the pack's normal forms kept between starts (bot/normalized.py) ---------
+
+
+def test_a_restart_recalls_the_packs_normal_forms(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot import normalize as module
+    from bot import normalized
+
+    texts = sorted({"Ｃａｎ ICE come to my kid's school??", "Mwen bezwen èd", "ICE来了", "zzz"})
+    expected = [module.normalize(t) for t in texts]
+    assert not normalized.recall(texts, tmp_path)  # nothing kept yet
+    normalized.keep(texts, tmp_path)
+
+    def normalised_again(text: str) -> str:
+        raise AssertionError(f"normalised again: {text!r}")
+
+    module.pack_normalize.cache_clear()
+    monkeypatch.setattr(module, "normalize", normalised_again)
+    assert normalized.recall(texts, tmp_path)
+    assert [module.pack_normalize(t) for t in texts] == expected
+    # Other strings, or a damaged file, are normalised afresh.
+    assert not normalized.recall([*texts, "one more"], tmp_path)
+    for path in tmp_path.glob("normalized-*.json"):
+        path.write_text('["only one"]', "utf-8")
+    assert not normalized.recall(texts, tmp_path)
+    module.pack_normalize.cache_clear()
+
+
+def test_the_pack_cache_forgets_its_oldest_strings_when_full() -> None:
+    from bot.normalize import _PackNormalize
+
+    cache = _PackNormalize(maxsize=3)
+    for text in ("a b", "c d", "e f", "g h"):
+        assert cache(text.upper()) == text
+    assert cache.cache_info().currsize == 3
+    cache.remember([("X", "x")])
+    assert cache.cache_info().currsize == 3
+    assert "A B" not in cache._found and cache._found["X"] == "x"

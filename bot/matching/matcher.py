@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -103,6 +104,14 @@ class Matcher:
             own = ids[first:last]
             out.append((own, sorted(words[i] for i in own.tolist())))
         return out
+
+    def with_settings(self, settings: Settings) -> Matcher:
+        """The same views under other thresholds: a shallow copy (its index and
+        weights are shared, never written), so this matcher keeps answering
+        as before while the copy is swapped in."""
+        other = copy.copy(self)
+        other.settings = settings
+        return other
 
     @property
     def topics(self) -> list[str]:

@@ -20,7 +20,7 @@ from .. import html
 from ..bidi import unisolated_runs
 from ..languages import is_rtl
 from ..normalize import pack_normalize
-from . import provenance, yamlsource
+from . import checked, provenance, yamlsource
 from .answers import CONTACT_PARTS, named_twice, placeholders, render_answer_text
 from .model import (
     NOTICE_FILE,
@@ -67,6 +67,7 @@ class _Report:
     def __init__(self, root: Path):
         self.root = root
         self.problems: list[Problem] = []
+        self._cwd = Path.cwd()  # once: a big pack's warnings number thousands
 
     def add(
         self,
@@ -79,7 +80,7 @@ class _Report:
 
     def _name(self, path: Path) -> str:
         try:
-            return str(path.relative_to(Path.cwd()))
+            return str(path.relative_to(self._cwd))
         except ValueError:
             return str(path)
 
@@ -113,6 +114,10 @@ def _parse(doc: yamlsource.Located, model: type[BaseModel], report: _Report) -> 
         return None
 
 
+def _severity(name: str) -> Severity:
+    return "warning" if name == "warning" else "error"
+
+
 def _known_language(code: str) -> bool:
     if not re.fullmatch(r"[a-z]{2,3}", code):
         return False
@@ -123,8 +128,13 @@ def _known_language(code: str) -> bool:
     return True
 
 
-def load_pack(root: Path | str, today: date | None = None) -> LoadResult:
-    """Load and validate a pack folder. Never raises on bad content."""
+def load_pack(
+    root: Path | str, today: date | None = None, cache_dir: Path | None = None
+) -> LoadResult:
+    """Load and validate a pack folder. Never raises on bad content. With
+    `cache_dir`, the checks of content already checked (the same text, the
+    same day, the same code) are not run again: their problems are read
+    back (bot/pack/checked.py)."""
     root = Path(root).resolve()
     today = today or date.today()
     report = _Report(root)
@@ -176,9 +186,24 @@ def load_pack(root: Path | str, today: date | None = None) -> LoadResult:
     if spec is None:
         return LoadResult(None, sorted(report.problems))
 
-    _check(spec, pack_doc, topic_docs, conversation, conv_doc, report, today, unparsed)
-    if notice is not None:
-        _check_notice(spec, pack_doc, notice, report, today)
+    name = None
+    if cache_dir is not None:
+        docs = [pack_doc, conv_doc, *(d for d, _ in topic_docs), notice[0] if notice else None]
+        name = checked.key(
+            (str(d.path).encode() + d.digest if d else b"-" for d in docs),
+            (today.isoformat(), str(root), str(Path.cwd()), *sorted(unparsed)),
+        )
+    found = checked.load(cache_dir, name) if cache_dir is not None and name else None
+    if found is not None:
+        report.problems += [Problem(p, line, m, _severity(s)) for p, line, m, s in found]
+    else:
+        before = len(report.problems)
+        _check(spec, pack_doc, topic_docs, conversation, conv_doc, report, today, unparsed)
+        if notice is not None:
+            _check_notice(spec, pack_doc, notice, report, today)
+        if cache_dir is not None and name:
+            new = report.problems[before:]
+            checked.store(cache_dir, name, ((p.path, p.line, p.message, p.severity) for p in new))
     errors = [p for p in report.problems if p.severity == "error"]
     if errors:
         return LoadResult(None, sorted(report.problems))

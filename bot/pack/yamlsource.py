@@ -6,6 +6,7 @@ keyed by its path (("languages", "en", "answer") -> 12).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ class Located:
     data: Any
     lines: dict[PathKey, int] = field(default_factory=dict)
     errors: list[tuple[int, str]] = field(default_factory=list)
+    digest: bytes = b""  # of the text read: the same digest, the same document
 
     def line(self, key: PathKey) -> int:
         """The line of the value at key, or of its nearest parent that has one."""
@@ -47,6 +49,7 @@ def load(path: Path) -> Located:
     except OSError as exc:
         doc.errors.append((1, f"cannot read: {exc.strerror}"))
         return doc
+    doc.digest = hashlib.sha256(text.encode("utf-8")).digest()
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
