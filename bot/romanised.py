@@ -150,7 +150,7 @@ def _chinese(text: str) -> str:
     if _HAN.search(text):
         text = _pinyin(text)
     text = _ascii_fold(text).replace("v", "u")
-    text = re.sub(r"(?<=[a-z])[1-5]\b", "", text)  # tone numbers: "ma1"
+    text = re.sub(r"(?<=[a-z])[1-5]", "", text)  # tone numbers: "jia4zhao4"
     return _joined(text)
 
 
