@@ -22,8 +22,10 @@ from .romanised import Keyed, RomanisedView
 from .words import UNSPACED, WordCentroids, WordFeatures, word_tokens
 
 _FUZZY_POOL = 400
-# A romanised message's best keyed phrasing must be at least this close.
+# A romanised message's best keyed phrasing must be at least this close, and
+# no further below the best phrasing of a Latin-script language than this.
 ROMANISED_SCORE = 0.2
+ROMANISED_SLACK = 0.1
 
 
 class Matcher:
@@ -184,10 +186,10 @@ class Matcher:
         language = self.phrases[int(np.argmax(blended))].language if len(blended) else None
         written = self._romanised(text, norm, tfidf)
         if written is not None:
-            # A romanised message: the keyed view stands in for the
-            # character view where it scores higher.
-            keyed_label, keyed_blended, _ = self._label_scores(norm, written)
-            per_label = np.maximum(per_label, keyed_label)
+            # A romanised message: the keyed view stands in for the character
+            # and fuzzy views (on their own letters they only find what the
+            # Latin languages' phrasings happen to share with it).
+            per_label, keyed_blended, _ = self._label_scores(norm, written)
             blended = np.maximum(blended, keyed_blended)
             language = written.language
         for label in self.keywords.find(norm):
@@ -219,9 +221,10 @@ class Matcher:
 
     def _romanised(self, text: str, norm: str, tfidf: np.ndarray) -> Keyed | None:
         """A Latin-letter message that looks romanised (`RomanisedView.language`)
-        and that one language's keyed phrasings fit at least as well as any
-        phrasing of a Latin-script language: "gde sdelat IDNYC" against
-        "где сделать IDNYC" (a Spanish message that writes "3mil" stays Spanish)."""
+        and that one language's keyed phrasings fit about as well as any
+        phrasing of a Latin-script language, or better: "gde sdelat IDNYC"
+        against "где сделать IDNYC" (a Spanish message that writes "3mil"
+        stays Spanish)."""
         if self.romanised is None or not norm.isascii():
             return None
         language = self.romanised.language(text)
@@ -230,7 +233,7 @@ class Matcher:
         keyed = self.romanised.score(norm, language)
         best = float(keyed.scores.max()) if len(keyed.scores) else 0.0
         latin = float(tfidf[self._latin_rows].max()) if len(self._latin_rows) else 0.0
-        return keyed if best >= max(ROMANISED_SCORE, latin) else None
+        return keyed if best >= max(ROMANISED_SCORE, latin - ROMANISED_SLACK) else None
 
     def _coverage(self, norm: str, label: int) -> float:
         """How much of the message the label's own phrasings account for,
