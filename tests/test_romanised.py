@@ -132,6 +132,8 @@ def native_matcher() -> Matcher:
         ("mei you baoxian keyi kan yisheng ma", "zh", "doctor"),
         ("sajangnimi wolgeubeul an jwoyo", "ko", "wages"),
         ("ai hakgyo deungnok eotteoke haeyo", "ko", "school"),
+        ("boheom eopsi uisa bol su innayo", "ko", "doctor"),
+        ("sajang wolgeup an jwoyo", "ko", "wages"),
     ],
 )
 def test_a_romanised_message_finds_the_native_phrasings(
@@ -151,6 +153,7 @@ def test_a_romanised_message_finds_the_native_phrasings(
         "mon patron ne me paie pas",
         "czy moge isc do lekarza bez ubezpieczenia",
         "patwon an pa peye m",
+        "en mayo yo no cobre nada",
     ],
 )
 def test_latin_languages_are_not_read_as_romanised(native_matcher: Matcher, text: str) -> None:

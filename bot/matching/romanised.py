@@ -12,6 +12,7 @@ Polish, Haitian Creole): see `Matcher.rank`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -26,9 +27,9 @@ from .model import Phrase
 # written as digits, or Russian words once keyed.
 WRITTEN_AS = {"zh": 0.9, "ko": 0.9, "ar": 1.0, "ru": 0.75}
 MIN_WORDS = 3  # "hola", "bonjou", "TPS Ayiti" parse as syllables too
-# Korean romanised has vowels that English, Spanish, French and Creole
-# syllables rarely write.
-_KOREAN_VOWELS = ("eo", "eu")
+# Romanised Korean writes vowels and polite endings that English, Spanish,
+# French and Creole syllables rarely do ("eotteoke", "eumsik", "haeyo").
+_KOREAN = re.compile(r"eo|eu|\w\w\wyo\b")
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ class RomanisedView:
                     continue
                 known = sum(key(w, "ru") in self.words["ru"] for w in long)
                 share = known / len(long)
-            elif language == "ko" and not any(v in text.lower() for v in _KOREAN_VOWELS):
+            elif language == "ko" and not _KOREAN.search(text.lower()):
                 continue
             else:
                 share = written_as(text, language)
