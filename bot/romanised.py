@@ -283,11 +283,12 @@ def words(text: str) -> list[str]:
     ]
 
 
-def written_as(text: str, language: str) -> float:
+def written_as(text: str, language: str, found: list[str] | None = None) -> float:
     """The share of a Latin-letter message's words that can be written in
     this language's romanisation: pinyin syllables, Revised Romanization
-    syllables; for Arabic, 1.0 when it writes letters as digits ("3andi")."""
-    found = words(text)
+    syllables; for Arabic, 1.0 when it writes letters as digits ("3andi").
+    `found`: the message's `words`, when the caller has them already."""
+    found = words(text) if found is None else found
     if not found:
         return 0.0
     if language == "zh":

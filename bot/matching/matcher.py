@@ -144,8 +144,8 @@ class Matcher:
         top = np.argpartition(-tfidf, min(_FUZZY_POOL, len(tfidf) - 1))[:_FUZZY_POOL]
         if keyed is not None:
             top = top[tfidf[top] > 0]  # the language's own phrasings only
-            at = {int(row): i for i, row in enumerate(keyed.rows.tolist())}
-            chosen = [keyed.sorted_texts[at[i]] for i in top.tolist()]
+            at = np.searchsorted(keyed.rows, top)  # the rows are in ascending order
+            chosen = [keyed.sorted_texts[i] for i in at.tolist()]
         else:
             chosen = [texts[i] for i in top.tolist()]
         fuzzy = np.zeros_like(tfidf)

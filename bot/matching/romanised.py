@@ -117,7 +117,7 @@ class RomanisedView:
             elif language == "ko" and not _KOREAN.search(text.lower()):
                 continue
             else:
-                share = written_as(text, language)
+                share = written_as(text, language, found)
             if share >= WRITTEN_AS[language]:
                 return language
         return None
