@@ -75,7 +75,11 @@ class Matcher:
         self._unknown_idf = float(idf.max()) if len(idf) else 1.0
         shape = (len(self.word_features.vocab), len(self.labels))
         linear = LinearWords.from_arrays(cached, shape) if cached else None
-        self.romanised = RomanisedView(self.phrases, cached) if romanised else None
+        self.romanised = (
+            RomanisedView(self.phrases, self.phrase_label, len(self.labels), cached)
+            if romanised
+            else None
+        )
         # The phrasings of Latin-script languages, which a romanised message
         # must fit less well than its own language's keyed phrasings.
         self._latin_rows = np.flatnonzero([p.language in LATIN for p in self.phrases])
@@ -197,6 +201,8 @@ class Matcher:
         char_top = int(np.argmax(per_label))
         query = self.word_features.query(norm)
         word_view = self.words.scores(query)
+        if written is not None and written.word_scores is not None:
+            word_view = written.word_scores  # the keyed words, as for the characters
         word_top = int(np.argmax(word_view)) if word_view.max() > 0 else -1
         per_label = per_label + s.word_weight * word_view
         if s.linear_weight:

@@ -21,6 +21,7 @@ import numpy as np
 from ..romanised import LANGUAGES, key, words, written_as
 from .chars import CharIndex
 from .model import Phrase
+from .words import WordCentroids, WordFeatures
 
 # How a message must look before the view is asked (see `romanised.written_as`):
 # nearly every word pinyin or Revised Romanization syllables, Arabic letters
@@ -43,6 +44,7 @@ class Keyed:
     scores: np.ndarray
     query: str
     sorted_texts: list[str]
+    word_scores: np.ndarray | None = None  # per label, for languages written in words
 
 
 class RomanisedView:
@@ -51,9 +53,13 @@ class RomanisedView:
     def __init__(
         self,
         phrases: Sequence[Phrase],
+        labels: np.ndarray,
+        n_labels: int,
         cached: Mapping[str, np.ndarray] | None = None,
     ):
+        """`labels`: each phrasing's label position, of `n_labels`."""
         self.rows: dict[str, np.ndarray] = {}
+        self.word_views: dict[str, tuple[WordFeatures, WordCentroids]] = {}
         self.indexes: dict[str, CharIndex] = {}
         self.sorted_texts: dict[str, list[str]] = {}
         self.words: dict[str, frozenset[str]] = {}
@@ -83,6 +89,12 @@ class RomanisedView:
             self.rows[language] = rows
             self.indexes[language] = CharIndex(texts, mine)
             self.sorted_texts[language] = [" ".join(sorted(t.split())) for t in texts]
+            if language in _SPACED:
+                # Keyed words, as the word view sees a message's own words
+                # (built at each start: a few milliseconds).
+                features = WordFeatures.build(texts)
+                centroids = WordCentroids(features, labels[rows], n_labels)
+                self.word_views[language] = (features, centroids)
             # The words of the native-script phrasings, keyed: "chto", "delat".
             self.words[language] = frozenset(
                 w
@@ -126,13 +138,20 @@ class RomanisedView:
         """A message's scores against one language's keyed phrasings."""
         query = key(text, language)
         scores = self.indexes[language].scores(query)
+        word_scores = None
+        if language in self.word_views:
+            features, centroids = self.word_views[language]
+            word_scores = centroids.scores(features.query(query))
         return Keyed(
             language,
             self.rows[language],
             scores,
             " ".join(sorted(query.split())),
             self.sorted_texts[language],
+            word_scores,
         )
 
 
 _SEP = "\x1f"
+# Keys written in words (Chinese and Korean keys run their syllables together).
+_SPACED = ("ru", "ar")
