@@ -30,8 +30,9 @@ import unicodedata
 from collections.abc import Callable, Iterable
 
 LANGUAGES = ("ru", "ar", "zh", "ko")
-# Part of the matcher's cache key: keyed phrasings are cached with its arrays.
-VERSION = 1
+# Part of the matcher's cache key (keyed phrasings are cached with its
+# arrays): raise it whenever a key changes.
+VERSION = 2
 
 
 def _ascii_fold(text: str) -> str:
