@@ -6,9 +6,12 @@ held-out set.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.matching import Matcher, Phrase
+from bot.matching import romanised as romanised_view
 from bot.romanised import key, written_as
 from tests.conftest import Say
 
@@ -192,3 +195,25 @@ def test_english_and_spanish_are_untouched(
 ) -> None:
     reply = nyc_say(text)
     assert (reply.topic, reply.language) == (topic, language), (reply.topic, reply.language)
+
+
+def test_the_keyed_phrasings_come_from_the_cache_on_a_restart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    phrases = [
+        Phrase(label, lang, text)
+        for label, per_lang in _NATIVE.items()
+        for lang, texts in per_lang.items()
+        for text in texts
+    ]
+    first = Matcher(phrases, cache_dir=tmp_path)
+    expected = first.rank("laoban bu gei wo gongzi")
+
+    def no_keying(text: str, language: str) -> str:
+        raise AssertionError("keyed again instead of loaded")
+
+    monkeypatch.setattr(romanised_view, "key", no_keying)
+    second = Matcher(phrases, cache_dir=tmp_path)
+    monkeypatch.undo()
+    assert second.rank("laoban bu gei wo gongzi") == expected
+    assert expected.romanised == "zh"
