@@ -249,6 +249,13 @@ _PINYIN_SYLLABLES = """a ai an ang ao ba bai ban bang bao bei ben beng bi bian b
     zhui zhun zhuo zi zong zou zu zuan zui zun zuo"""
 _PINYIN = frozenset(_PINYIN_SYLLABLES.split())
 _PINYIN_MAX = max(map(len, _PINYIN))
+# Korean syllables as the key writes them (see _KO_FOLDS).
+_KO_SYLLABLES = frozenset(
+    initial + vowel + final
+    for initial in ("", "g", "n", "d", "l", "m", "b", "s", "j", "h")
+    for vowel in ("a", "e", "ya", "ye", "o", "yo", "wa", "we", "u", "wo", "wi", "yu", "i", "ui")
+    for final in ("", "g", "n", "d", "l", "m", "b", "s", "ng")
+)
 
 # A Revised Romanization syllable: initial, vowel, final (loosely: writers
 # drop or double finals, so any final may also start the next syllable).
@@ -261,6 +268,32 @@ _RR_WORD = re.compile(
 # "3andi"); not a number with its unit or ending ("37th", "116e", "3mil", "5pm").
 _ARABIZI_DIGIT = re.compile(r"[a-z][2-9]|^[2-9][a-z]")
 _NUMBER_WORD = re.compile(r"\d+(?:st|nd|rd|th|e|er|eme|am|pm|k|mil|h|hr|hrs|min|x)")
+
+
+def syllables(joined: str, language: str = "zh") -> list[str]:
+    """A Chinese or Korean key cut into syllables, the fewest that cover it
+    ("yiminju" -> yi min ju); letters no syllable covers are left out. The
+    same cut on both sides, so the message's and the phrasings' agree."""
+    inventory, longest = (_PINYIN, _PINYIN_MAX) if language == "zh" else (_KO_SYLLABLES, 6)
+    size = len(joined)
+    # best[i]: (cost, previous cut, syllable or "") for the first i letters
+    best: list[tuple[int, int, str]] = [(0, 0, "")] + [(1 << 30, 0, "")] * size
+    for end in range(1, size + 1):
+        skip = best[end - 1][0] + 2
+        if skip < best[end][0]:
+            best[end] = (skip, end - 1, "")
+        for length in range(1, min(longest, end) + 1):
+            piece = joined[end - length : end]
+            if piece in inventory and best[end - length][0] + 1 < best[end][0]:
+                best[end] = (best[end - length][0] + 1, end - length, piece)
+    out = []
+    at = size
+    while at > 0:
+        _, previous, piece = best[at]
+        if piece:
+            out.append(piece)
+        at = previous
+    return out[::-1]
 
 
 def _pinyin_word(word: str) -> bool:

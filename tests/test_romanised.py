@@ -12,7 +12,7 @@ import pytest
 
 from bot.matching import Matcher, Phrase
 from bot.matching import romanised as romanised_view
-from bot.romanised import key, written_as
+from bot.romanised import key, syllables, written_as
 from tests.conftest import Say
 
 # -- keys: native script and the ways residents write it meet ----------------
@@ -217,3 +217,9 @@ def test_the_keyed_phrasings_come_from_the_cache_on_a_restart(
     monkeypatch.undo()
     assert second.rank("laoban bu gei wo gongzi") == expected
     assert expected.romanised == "zh"
+
+
+def test_chinese_and_korean_keys_are_cut_into_the_same_syllables() -> None:
+    assert syllables(key("移民局的人", "zh")) == ["yi", "min", "ju", "de", "ren"]
+    assert syllables(key("yiminju de ren", "zh")) == ["yi", "min", "ju", "de", "ren"]
+    assert syllables(key("집에 왔어요", "ko"), "ko") == syllables(key("jibe wasseoyo", "ko"), "ko")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..romanised import LANGUAGES, key, words, written_as
+from ..romanised import LANGUAGES, key, syllables, words, written_as
 from .chars import CharIndex
 from .model import Phrase
 from .words import WordCentroids, WordFeatures
@@ -89,10 +89,10 @@ class RomanisedView:
             self.rows[language] = rows
             self.indexes[language] = CharIndex(texts, mine)
             self.sorted_texts[language] = [" ".join(sorted(t.split())) for t in texts]
-            if language in _SPACED:
-                # Keyed words, as the word view sees a message's own words
-                # (built at each start: a few milliseconds).
-                features = WordFeatures.build(texts)
+            if language in _WORDED:
+                # Keyed words (syllables for Chinese and Korean), as the word view
+                # sees a message's own words (built at each start: milliseconds).
+                features = WordFeatures.build([_worded(t, language) for t in texts])
                 centroids = WordCentroids(features, labels[rows], n_labels)
                 self.word_views[language] = (features, centroids)
             # The words of the native-script phrasings, keyed: "chto", "delat".
@@ -141,7 +141,7 @@ class RomanisedView:
         word_scores = None
         if language in self.word_views:
             features, centroids = self.word_views[language]
-            word_scores = centroids.scores(features.query(query))
+            word_scores = centroids.scores(features.query(_worded(query, language)))
         return Keyed(
             language,
             self.rows[language],
@@ -153,5 +153,12 @@ class RomanisedView:
 
 
 _SEP = "\x1f"
-# Keys written in words (Chinese and Korean keys run their syllables together).
-_SPACED = ("ru", "ar")
+# Keys with words: Russian and Arabic ones are written in words, Chinese and
+# Korean ones are cut into syllables.
+_WORDED = ("ru", "ar", "zh", "ko")
+
+
+def _worded(keyed: str, language: str) -> str:
+    if language in ("zh", "ko"):
+        return " ".join(syllables(keyed.replace(" ", ""), language))
+    return keyed
