@@ -265,9 +265,22 @@ _RR_WORD = re.compile(
     r"(?:ng|kk|ss|n|m|l|k|g|t|d|p|b|s)?)+"
 )
 # Letters inside a word that Arabizi writes for ع ح خ ء ق ص ط ("ma7kama",
-# "3andi"); not a number with its unit or ending ("37th", "116e", "3mil", "5pm").
+# "3andi", "efta7"); not a number with its unit or ending ("37th", "116e",
+# "3mil", "5pm"), nor a code or a name with digits ("zorblaxian4567", "i94",
+# "w2", "mp3").
 _ARABIZI_DIGIT = re.compile(r"[a-z][2-9]|^[2-9][a-z]")
 _NUMBER_WORD = re.compile(r"\d+(?:st|nd|rd|th|e|er|eme|am|pm|k|mil|h|hr|hrs|min|x)")
+
+
+def _arabizi(word: str) -> bool:
+    letters = sum(ch.isalpha() for ch in word)
+    return (
+        letters >= 2
+        and bool(_ARABIZI_DIGIT.search(word))
+        and not re.search(r"\d\d", word)
+        and bool(re.search(r"[aeiou]", word))
+        and not _NUMBER_WORD.fullmatch(word)
+    )
 
 
 def syllables(joined: str, language: str = "zh") -> list[str]:
@@ -330,6 +343,5 @@ def written_as(text: str, language: str, found: list[str] | None = None) -> floa
     if language == "ko":
         return sum(bool(_RR_WORD.fullmatch(w)) for w in found) / len(found)
     if language == "ar":
-        written = [w for w in found if _ARABIZI_DIGIT.search(w) and not _NUMBER_WORD.fullmatch(w)]
-        return 1.0 if written else 0.0
+        return 1.0 if any(map(_arabizi, found)) else 0.0
     return 0.0

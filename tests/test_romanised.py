@@ -84,6 +84,8 @@ def test_arabizi_digits_but_not_numbers_with_their_units() -> None:
     assert written_as("wein ala2i mo7ami", "ar") == 1.0
     assert written_as("meet me at 5pm on 37th street", "ar") == 0.0
     assert written_as("me cobro 3mil por los papeles", "ar") == 0.0
+    assert written_as("my w2 and i94 and mp3 player", "ar") == 0.0
+    assert written_as("need help zorblaxian4567", "ar") == 0.0
 
 
 # -- matching a romanised message to native phrasings ------------------------
@@ -157,6 +159,7 @@ def test_a_romanised_message_finds_the_native_phrasings(
         "czy moge isc do lekarza bez ubezpieczenia",
         "patwon an pa peye m",
         "en mayo yo no cobre nada",
+        "my boss does not pay my wages ref4567",
     ],
 )
 def test_latin_languages_are_not_read_as_romanised(native_matcher: Matcher, text: str) -> None:
@@ -188,6 +191,7 @@ def test_romanised_messages_are_answered_in_the_native_language(
         ("necesito un abogado gratis de inmigracion", "es", "legal-help"),
         ("mi jefe no me paga desde hace tres semanas", "es", "workers-rights"),
         ("una notaria me cobro 3mil por mi asilo y no hizo nada", "es", "notario-fraud"),
+        ("I need a free immigration lawyer tx7a2", "en", "legal-help"),
     ],
 )
 def test_english_and_spanish_are_untouched(

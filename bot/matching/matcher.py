@@ -26,6 +26,8 @@ _FUZZY_POOL = 400
 # no further below the best phrasing of a Latin-script language than this.
 ROMANISED_SCORE = 0.2
 ROMANISED_SLACK = 0.1
+# ...and at most this share of its words may be words of those phrasings.
+ROMANISED_LATIN_WORDS = 0.6
 
 
 class Matcher:
@@ -83,6 +85,10 @@ class Matcher:
         # The phrasings of Latin-script languages, which a romanised message
         # must fit less well than its own language's keyed phrasings.
         self._latin_rows = np.flatnonzero([p.language in LATIN for p in self.phrases])
+        # ...and whose words it mostly does not use.
+        self._latin_words = frozenset(
+            w for i in self._latin_rows.tolist() for w in self.texts[i].split()
+        )
         if linear is None:
             linear = LinearWords.train(
                 self.word_features, self.phrase_label, len(self.labels), self.settings.linear_c
@@ -233,6 +239,9 @@ class Matcher:
         stays Spanish)."""
         if self.romanised is None or not norm.isascii():
             return None
+        words = norm.split()
+        if sum(w in self._latin_words for w in words) >= ROMANISED_LATIN_WORDS * len(words):
+            return None  # "I need a free immigration lawyer zorblaxian4567"
         language = self.romanised.language(text)
         if language is None:
             return None
