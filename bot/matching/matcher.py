@@ -194,25 +194,47 @@ class Matcher:
             norm = rest
         per_label, blended, tfidf = self._label_scores(norm)
         language = self.phrases[int(np.argmax(blended))].language if len(blended) else None
+        query = self.word_features.query(norm)
+        word_view = self.words.scores(query)
+        linear = self.linear.scores(query) if s.linear_weight else None
+        ranking = self._ranked(norm, per_label, word_view, linear, language, found)
         written = self._romanised(text, norm, tfidf)
-        if written is not None:
-            # A romanised message: the keyed view stands in for the character
-            # and fuzzy views (on their own letters they only find what the
-            # Latin languages' phrasings happen to share with it).
-            per_label, keyed_blended, _ = self._label_scores(norm, written)
-            blended = np.maximum(blended, keyed_blended)
-            language = written.language
+        if written is None:
+            return ranking
+        if self.decide(ranking).topic is not None:
+            # Its own letters settle it (the pack has romanised phrasings
+            # too): that answer stands, in the native language.
+            return replace(ranking, phrase_language=written.language, romanised=written.language)
+        # Else the keyed views stand in for the character, fuzzy and word
+        # views (on its own letters they only find what the Latin languages'
+        # phrasings happen to share with it).
+        per_label, _, _ = self._label_scores(norm, written)
+        if written.word_scores is not None:
+            word_view = written.word_scores
+        keyed = self._ranked(norm, per_label, word_view, linear, written.language, found)
+        # Its words are another language's, keyed: coverage says nothing (the
+        # gate in _romanised stands for it).
+        return replace(keyed, coverage=1.0, romanised=written.language)
+
+    def _ranked(
+        self,
+        norm: str,
+        per_label: np.ndarray,
+        word_view: np.ndarray,
+        linear: np.ndarray | None,
+        language: str | None,
+        found: frozenset[str],
+    ) -> Ranking:
+        """The views' scores blended into a ranking."""
+        s = self.settings
+        per_label = per_label.copy()
         for label in self.keywords.find(norm):
             per_label[self._label_pos[label]] += s.keyword_bonus
         char_top = int(np.argmax(per_label))
-        query = self.word_features.query(norm)
-        word_view = self.words.scores(query)
-        if written is not None and written.word_scores is not None:
-            word_view = written.word_scores  # the keyed words, as for the characters
         word_top = int(np.argmax(word_view)) if word_view.max() > 0 else -1
         per_label = per_label + s.word_weight * word_view
-        if s.linear_weight:
-            per_label = per_label + s.linear_weight * self.linear.scores(query)
+        if linear is not None:
+            per_label = per_label + s.linear_weight * linear
         order = np.argsort(-per_label)
         candidates = tuple(
             Candidate(self.labels[i], float(per_label[i])) for i in order[:5] if per_label[i] > 0
@@ -220,16 +242,7 @@ class Matcher:
         # Two views that agree on the same topic are evidence on their own.
         agree = bool(candidates) and char_top == word_top == int(order[0])
         coverage = self._coverage(norm, int(order[0])) if candidates else 1.0
-        if written is not None:
-            coverage = 1.0  # its words are another language's, keyed: see _romanised
-        return Ranking(
-            candidates,
-            agree,
-            language,
-            found,
-            coverage,
-            romanised=written.language if written else None,
-        )
+        return Ranking(candidates, agree, language, found, coverage)
 
     def _romanised(self, text: str, norm: str, tfidf: np.ndarray) -> Keyed | None:
         """A Latin-letter message that looks romanised (`RomanisedView.language`)
