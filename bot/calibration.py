@@ -237,7 +237,9 @@ def calibrate(
 
     def matcher(subset: list[Phrase]) -> Matcher:
         # Not cached: these weights are for this test only.
-        return Matcher(subset, keywords, signals, base, asides=asides, cache_dir=None)
+        return Matcher(
+            subset, keywords, signals, base, asides=asides, cache_dir=None, romanised=False
+        )
 
     judge = matcher(kept)
     pos = [(judge.rank(p.text), p.label) for p in positives]

@@ -418,6 +418,9 @@ class _Turn:
             return self.writer.menu(lang, self.t(lang, ui.EMPTY), kind="empty")
         detection = self.brain.detector.detect(text)
         ranking = self.brain.matcher.rank(text)
+        if ranking.romanised in self.pack.languages:
+            # "gde sdelat IDNYC": Russian in Latin letters, answered in Russian.
+            detection = Detection(ranking.romanised, True)
         match = self.brain.matcher.decide(ranking)
         lang = self.reply_language(detection, match, words)
         if detection.clear and not detection.supported and match.topic is None:

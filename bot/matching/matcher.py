@@ -5,20 +5,30 @@ from __future__ import annotations
 import copy
 import hashlib
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from .. import romanised
+from ..language_words import LATIN
 from ..normalize import normalize, pack_normalize
 from .cache import load_arrays, store_arrays
 from .chars import CharIndex
 from .linear import LinearWords
 from .model import INTENT_PREFIX, Candidate, Match, Phrase, Ranking, Settings
 from .phrases import PhraseIndex, Phrases
+from .romanised import Keyed, RomanisedView
 from .words import UNSPACED, WordCentroids, WordFeatures, word_tokens
 
 _FUZZY_POOL = 400
+# A romanised message's best keyed phrasing must be at least this close, and
+# no further below the best phrasing of a Latin-script language than this.
+ROMANISED_SCORE = 0.2
+ROMANISED_SLACK = 0.1
+# ...and at most this share of its words may be words of those phrasings.
+ROMANISED_LATIN_WORDS = 0.6
 
 
 class Matcher:
@@ -32,10 +42,13 @@ class Matcher:
         settings: Settings | None = None,
         asides: Iterable[str] = (),
         cache_dir: Path | None = None,
+        romanised: bool = True,
     ):
         """`asides` are phrases that are not the question ("hello", "I have no
         papers", in "hello, I have no papers, can I get a city ID"): they are
-        set aside before matching when enough of the message is left."""
+        set aside before matching when enough of the message is left.
+        `romanised=False` leaves out the romanised view (the calibration's
+        trial matchers do without it)."""
         self.settings = settings or Settings()
         unique: dict[tuple[str, str], Phrase] = {}
         for p in phrases:
@@ -65,12 +78,26 @@ class Matcher:
         self._unknown_idf = float(idf.max()) if len(idf) else 1.0
         shape = (len(self.word_features.vocab), len(self.labels))
         linear = LinearWords.from_arrays(cached, shape) if cached else None
+        self.romanised = (
+            RomanisedView(self.phrases, self.phrase_label, len(self.labels), cached)
+            if romanised
+            else None
+        )
+        # The phrasings of Latin-script languages, which a romanised message
+        # must fit less well than its own language's keyed phrasings.
+        self._latin_rows = np.flatnonzero([p.language in LATIN for p in self.phrases])
+        # ...and whose words it mostly does not use.
+        self._latin_words = frozenset(
+            w for i in self._latin_rows.tolist() for w in self.texts[i].split()
+        )
         if linear is None:
             linear = LinearWords.train(
                 self.word_features, self.phrase_label, len(self.labels), self.settings.linear_c
             )
             if cache:
                 arrays = {**self.index.arrays(), **self.word_features.arrays()}
+                if self.romanised is not None:
+                    arrays.update(self.romanised.arrays())
                 store_arrays(cache, {**arrays, **linear.arrays()})
         self.linear = linear
         # token_sort_ratio is ratio over sorted tokens: sort the phrasings once.
@@ -82,7 +109,8 @@ class Matcher:
         self.asides = Phrases(asides)
 
     def _key(self) -> str:
-        digest = hashlib.sha256(f"{LinearWords.key(self.settings.linear_c)!r}\x1e".encode())
+        linear = LinearWords.key(self.settings.linear_c)
+        digest = hashlib.sha256(f"{linear!r}\x1e{romanised.VERSION}\x1e".encode())
         digest.update("\x1f".join(self.labels).encode())
         digest.update(b"\x1e")
         digest.update("\x1f".join(self.texts).encode())
@@ -117,22 +145,33 @@ class Matcher:
     def topics(self) -> list[str]:
         return [label for label in self.labels if not label.startswith(INTENT_PREFIX)]
 
-    def _label_scores(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+    def _label_scores(
+        self, text: str, keyed: Keyed | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per label and per phrasing: the character and fuzzy views blended;
+        with `keyed`, over one language's keyed phrasings instead. Last, the
+        character view's own score per phrasing."""
         s = self.settings
-        tfidf = self.index.scores(text)
+        if keyed is None:
+            tfidf = self.index.scores(text)
+            query, texts = " ".join(sorted(text.split())), self.sorted_texts
+        else:
+            tfidf = np.zeros(len(self.texts), dtype=np.float32)
+            tfidf[keyed.rows] = keyed.scores
+            query = keyed.query
         # The fuzzy view only re-scores phrasings the n-grams already found.
         top = np.argpartition(-tfidf, min(_FUZZY_POOL, len(tfidf) - 1))[:_FUZZY_POOL]
-        query = " ".join(sorted(text.split()))
+        if keyed is not None:
+            top = top[tfidf[top] > 0]  # the language's own phrasings only
+            at = np.searchsorted(keyed.rows, top)  # the rows are in ascending order
+            chosen = [keyed.sorted_texts[i] for i in at.tolist()]
+        else:
+            chosen = [texts[i] for i in top.tolist()]
         fuzzy = np.zeros_like(tfidf)
-        fuzzy[top] = (
-            process.cdist(
-                [query],
-                [self.sorted_texts[i] for i in top.tolist()],
-                scorer=fuzz.ratio,
-                dtype=np.uint8,
-            )[0]
-            / 100.0
-        )
+        if len(top):
+            fuzzy[top] = (
+                process.cdist([query], chosen, scorer=fuzz.ratio, dtype=np.uint8)[0] / 100.0
+            )
         blended = s.tfidf_weight * tfidf + (1 - s.tfidf_weight) * fuzzy
         per_label = np.maximum.reduceat(blended, self._starts) if len(blended) else blended
         if s.support_weight:
@@ -150,7 +189,7 @@ class Matcher:
                 / s.support_k
             )
             per_label = (1 - s.support_weight) * per_label + s.support_weight * support
-        return per_label, blended
+        return per_label, blended, tfidf
 
     def rank(self, text: str) -> Ranking:
         """Score every label for a message; no decision yet."""
@@ -162,25 +201,76 @@ class Matcher:
         rest = self.asides.remove(norm)
         if len(rest.split()) >= 2 or (rest and UNSPACED.search(rest)):
             norm = rest
-        per_label, blended = self._label_scores(norm)
+        per_label, blended, tfidf = self._label_scores(norm)
+        language = self.phrases[int(np.argmax(blended))].language if len(blended) else None
+        query = self.word_features.query(norm)
+        word_view = self.words.scores(query)
+        linear = self.linear.scores(query) if s.linear_weight else None
+        ranking = self._ranked(norm, per_label, word_view, linear, language, found)
+        written = self._romanised(text, norm, tfidf)
+        if written is None:
+            return ranking
+        if self.decide(ranking).topic is not None:
+            # Its own letters settle it (the pack has romanised phrasings
+            # too): that answer stands, in the native language.
+            return replace(ranking, phrase_language=written.language, romanised=written.language)
+        # Else the keyed views stand in for the character, fuzzy and word
+        # views (on its own letters they only find what the Latin languages'
+        # phrasings happen to share with it).
+        per_label, _, _ = self._label_scores(norm, written)
+        if written.word_scores is not None:
+            word_view = written.word_scores
+        keyed = self._ranked(norm, per_label, word_view, linear, written.language, found)
+        # Its words are another language's, keyed: coverage says nothing (the
+        # gate in _romanised stands for it).
+        return replace(keyed, coverage=1.0, romanised=written.language)
+
+    def _ranked(
+        self,
+        norm: str,
+        per_label: np.ndarray,
+        word_view: np.ndarray,
+        linear: np.ndarray | None,
+        language: str | None,
+        found: frozenset[str],
+    ) -> Ranking:
+        """The views' scores blended into a ranking."""
+        s = self.settings
+        per_label = per_label.copy()
         for label in self.keywords.find(norm):
             per_label[self._label_pos[label]] += s.keyword_bonus
         char_top = int(np.argmax(per_label))
-        query = self.word_features.query(norm)
-        word_view = self.words.scores(query)
         word_top = int(np.argmax(word_view)) if word_view.max() > 0 else -1
         per_label = per_label + s.word_weight * word_view
-        if s.linear_weight:
-            per_label = per_label + s.linear_weight * self.linear.scores(query)
+        if linear is not None:
+            per_label = per_label + s.linear_weight * linear
         order = np.argsort(-per_label)
         candidates = tuple(
             Candidate(self.labels[i], float(per_label[i])) for i in order[:5] if per_label[i] > 0
         )
         # Two views that agree on the same topic are evidence on their own.
         agree = bool(candidates) and char_top == word_top == int(order[0])
-        language = self.phrases[int(np.argmax(blended))].language if len(blended) else None
         coverage = self._coverage(norm, int(order[0])) if candidates else 1.0
         return Ranking(candidates, agree, language, found, coverage)
+
+    def _romanised(self, text: str, norm: str, tfidf: np.ndarray) -> Keyed | None:
+        """A Latin-letter message that looks romanised (`RomanisedView.language`)
+        and that one language's keyed phrasings fit about as well as any
+        phrasing of a Latin-script language, or better: "gde sdelat IDNYC"
+        against "где сделать IDNYC" (a Spanish message that writes "3mil"
+        stays Spanish)."""
+        if self.romanised is None or not norm.isascii():
+            return None
+        words = norm.split()
+        if sum(w in self._latin_words for w in words) >= ROMANISED_LATIN_WORDS * len(words):
+            return None  # "I need a free immigration lawyer zorblaxian4567"
+        language = self.romanised.language(text)
+        if language is None:
+            return None
+        keyed = self.romanised.score(norm, language)
+        best = float(keyed.scores.max()) if len(keyed.scores) else 0.0
+        latin = float(tfidf[self._latin_rows].max()) if len(self._latin_rows) else 0.0
+        return keyed if best >= max(ROMANISED_SCORE, latin - ROMANISED_SLACK) else None
 
     def _coverage(self, norm: str, label: int) -> float:
         """How much of the message the label's own phrasings account for,
@@ -224,6 +314,12 @@ class Matcher:
 
     def decide(self, ranking: Ranking, settings: Settings | None = None) -> Match:
         s = settings or self.settings
+        if ranking.romanised:
+            s = replace(
+                s,
+                answer_score=s.answer_score - s.romanised_answer,
+                choice_score=s.choice_score - s.romanised_choice,
+            )
         candidates, found = ranking.candidates, ranking.signals
         if not candidates:
             return Match(None, None, 0, signals=found)

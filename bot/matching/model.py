@@ -25,6 +25,12 @@ class Settings:
     agree_score: float = 0.45
     min_coverage: float = 0.6  # see Matcher._coverage
     urgent_window: float = 0.08  # see Engine: urgent topics win close calls
+    # A romanised message is scored by the keyed view in place of the
+    # character views, and its words are nobody's vocabulary (the word and
+    # linear views add little): the bars sit this much lower for it
+    # (bench/romanised.py, measured on the pack without its romanised examples).
+    romanised_answer: float = 0.10
+    romanised_choice: float = 0.12
     linear_weight: float = 0.3
     linear_c: float = 1.0
     support_k: int = 3
@@ -66,3 +72,4 @@ class Ranking:
     phrase_language: str | None
     signals: frozenset[str]
     coverage: float = 1.0  # share of the message's words the best label knows
+    romanised: str | None = None  # the language a romanised message was read in
