@@ -18,6 +18,7 @@ from .phrases import PhraseIndex, Phrases
 from .words import UNSPACED, WordCentroids, WordFeatures, word_tokens
 
 _FUZZY_POOL = 400
+_OUT_OF_SCOPE = INTENT_PREFIX + "out_of_scope"
 
 
 class Matcher:
@@ -240,7 +241,11 @@ class Matcher:
         # independent views agreeing is evidence that does not depend on script.
         agreed = ranking.agree and best.score >= s.agree_score and margin >= s.agree_margin
         covered = ranking.coverage >= s.min_coverage
-        if (confident or agreed) and covered:
+        # A question next door uses a topic's words ("visiting hours at the
+        # hospital") and reads almost as well as out of scope: the topic must
+        # be clear of that reading too, or the question may not be ours at all.
+        beyond = best.score - _out_of_scope_score(candidates) >= s.out_of_scope_margin
+        if (confident or agreed) and covered and beyond:
             return Match(
                 best.label,
                 None,
@@ -263,3 +268,8 @@ class Matcher:
                 signals=found,
             )
         return Match(None, None, confidence, candidates=candidates, signals=found)
+
+
+def _out_of_scope_score(candidates: tuple[Candidate, ...]) -> float:
+    """The out-of-scope reading's score among the best few, 0 when absent."""
+    return next((c.score for c in candidates if c.label == _OUT_OF_SCOPE), 0.0)
