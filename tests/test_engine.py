@@ -718,3 +718,61 @@ def test_a_question_after_a_story_needs_the_whole_to_put_it_first(nyc_engine: En
     # The same question opening the message (no story before it) is answered.
     opening = story.TwoQuestions("Where can I report this?", ["Sad."], False, True)
     assert turn.main_question(opening, whole).topic == "workers-rights"
+
+
+# Questions next door, written for this test (not in the content, not from the
+# held-out sets): each uses a word the topics use ("visa", "licence", "lawyer",
+# "hospital", "school", "consulate") for something no topic answers.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my mom wants to visit me from peru for christmas, how does she get a tourist visa",
+        "where do i get married at city hall, what documents do we bring for the marriage license",
+        "how much does a driving school charge for 10 lessons in queens",
+        "how do i get a us passport for my baby born in brooklyn",
+        "necesito un abogado por un accidente de carro, el otro chofer tuvo la culpa",
+        "como registro a mi bebe en el consulado para que tenga la nacionalidad mexicana",
+        "quiero que mi mama venga de visita de honduras, como saca la visa de turista",
+        "怎么在市政厅登记结婚 需要带什么文件",
+        "我妈想来美国探亲 旅游签证怎么办",
+        "мама хочет приехать в гости из казахстана, как ей получить туристическую визу",
+        "উবার চালাতে চাই, কি করতে হবে",
+        "manman m vle vin vizite m, kijan li ka jwenn viza touris",
+        "뉴욕에서 혼인신고 하려면 시청에 뭐 가져가요",
+        "كيف أجيب شهادة ميلاد من مصر وأنا هنا في نيويورك",
+        "شادی کا لائسنس نیویارک میں کیسے بنتا ہے",
+        "comment ma mère peut obtenir un visa touriste pour venir me voir du sénégal",
+        "jak wziąć ślub w city hall, jakie dokumenty",
+        "when is winter break for nyc public schools this year",
+        "cuando son las vacaciones de invierno en las escuelas",
+        "masjid mein juma ki namaz kitne baje hai",
+        "ki lè pou m ka vizite yon moun lopital",
+        "kiedy są ferie zimowe w szkołach",
+    ],
+)
+def test_a_question_next_door_gets_no_topic(nyc_say: Say, text: str) -> None:
+    assert nyc_say(text).topic is None
+
+
+# The same words inside a question a topic does answer: the out-of-scope
+# examples for visas, licences, hospitals and mosques must not take these.
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("will applying for snap hurt my green card later", "public-charge"),
+        ("can ice agents come into the hospital when i visit my sister", "ice-at-hospitals"),
+        (
+            "is it safe to go to friday prayer, can immigration enter the mosque",
+            "ice-at-places-of-worship",
+        ),
+        ("¿puede entrar la migra a la iglesia durante la misa?", "ice-at-places-of-worship"),
+        ("移民局的人可以进医院抓人吗", "ice-at-hospitals"),
+        ("можно ли получить водительские права без статуса", "drivers-license"),
+        ("czy mogę dostać prawo jazdy bez papierów", "drivers-license"),
+        ("kòman pou m jwenn avoka gratis pou ka imigrasyon mwen", "legal-help"),
+    ],
+)
+def test_the_topics_words_in_a_question_they_answer_still_get_it(
+    nyc_say: Say, text: str, topic: str
+) -> None:
+    assert nyc_say(text).topic == topic

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bot.matching import Matcher, Phrase, cache, linear
+from bot.matching import Candidate, Matcher, Phrase, Ranking, cache, linear
 
 BANK = {
     "schools": [
@@ -231,3 +231,22 @@ def test_a_big_pack_trains_each_block_on_a_share_and_still_fits(monkeypatch) -> 
             assert m.labels[int(scores.argmax())] == phrase.label, phrase
     best = m.match("will the city give my data to ice if i get an idnyc").candidates[0]
     assert best.label == "id-privacy"
+
+
+def test_a_topic_close_to_its_out_of_scope_reading_is_not_answered(matcher: Matcher) -> None:
+    """ "Visiting hours at the hospital" scores high for the hospital topic and
+    almost as high for out of scope: the question may not be ours at all, so
+    it is offered, not answered; the same topic well clear of it is answered."""
+
+    def ranking(out_of_scope: float) -> Ranking:
+        candidates = (
+            Candidate("hospital", 0.80),
+            Candidate("_out_of_scope", out_of_scope),
+            Candidate("schools", 0.40),
+        )
+        return Ranking(candidates, True, "xx", frozenset(), 1.0)
+
+    close = matcher.decide(ranking(0.72))
+    assert close.topic is None and close.intent is None
+    assert "hospital" in close.choices
+    assert matcher.decide(ranking(0.60)).topic == "hospital"

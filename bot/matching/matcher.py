@@ -29,6 +29,7 @@ ROMANISED_SCORE = 0.2
 ROMANISED_SLACK = 0.1
 # ...and at most this share of its words may be words of those phrasings.
 ROMANISED_LATIN_WORDS = 0.6
+_OUT_OF_SCOPE = INTENT_PREFIX + "out_of_scope"
 
 
 class Matcher:
@@ -345,7 +346,11 @@ class Matcher:
         # independent views agreeing is evidence that does not depend on script.
         agreed = ranking.agree and best.score >= s.agree_score and margin >= s.agree_margin
         covered = ranking.coverage >= s.min_coverage
-        if (confident or agreed) and covered:
+        # A question next door uses a topic's words ("visiting hours at the
+        # hospital") and reads almost as well as out of scope: the topic must
+        # be clear of that reading too, or the question may not be ours at all.
+        beyond = best.score - _out_of_scope_score(candidates) >= s.out_of_scope_margin
+        if (confident or agreed) and covered and beyond:
             return Match(
                 best.label,
                 None,
@@ -368,3 +373,8 @@ class Matcher:
                 signals=found,
             )
         return Match(None, None, confidence, candidates=candidates, signals=found)
+
+
+def _out_of_scope_score(candidates: tuple[Candidate, ...]) -> float:
+    """The out-of-scope reading's score among the best few, 0 when absent."""
+    return next((c.score for c in candidates if c.label == _OUT_OF_SCOPE), 0.0)

@@ -24,6 +24,9 @@ class Settings:
     agree_margin: float = 0.02
     agree_score: float = 0.45
     min_coverage: float = 0.6  # see Matcher._coverage
+    # A topic is answered only clear of the out-of-scope reading, by twice
+    # the margin a choice between two topics needs: see Matcher.decide.
+    out_of_scope_margin: float = 0.12
     urgent_window: float = 0.08  # see Engine: urgent topics win close calls
     # A romanised message is scored by the keyed view in place of the
     # character views, and its words are nobody's vocabulary (the word and
