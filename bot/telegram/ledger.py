@@ -92,6 +92,16 @@ class Ledger:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._changed.wait(), timeout)
 
+    async def wait_below(self, count: int, timeout: float) -> None:
+        """Until fewer than `count` updates are in flight, or `timeout` seconds."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while len(self._inflight) >= count:
+            left = deadline - loop.time()
+            if left <= 0:
+                return
+            await self.wait_change(left)
+
     async def drain(self, timeout: float) -> bool:
         """Wait until nothing is in flight; False when time ran out first."""
         loop = asyncio.get_running_loop()

@@ -415,3 +415,37 @@ async def test_429s_beyond_the_rate_limiters_own_retries_are_waited_out() -> Non
 
     assert await with_backoff(limited, "sendMessage", 5, 0.01, 0.02) == "ok"
     assert len(calls) == 3
+
+
+async def test_the_poller_does_not_fetch_again_while_its_backlog_is_full() -> None:
+    """Under load the updates received and not answered are fetched again by
+    every getUpdates (the offset cannot pass them): with a full backlog the
+    poller waits for it to fall below the mark instead of polling per reply."""
+    from bot.telegram.ledger import Ledger
+    from bot.telegram.polling import Poller
+
+    ledger = Ledger()
+    calls: list[int | None] = []
+    backlog = [{"update_id": i, "message": None} for i in range(1, 5)]
+
+    class CountingBot:
+        async def do_api_request(self, endpoint: str, **kwargs: Any) -> list[dict[str, Any]]:
+            calls.append(kwargs["api_kwargs"].get("offset"))
+            await asyncio.sleep(0)
+            return backlog  # the same unconfirmed updates, as Telegram sends them
+
+    queue: asyncio.Queue[Any] = asyncio.Queue()
+    poller = Poller(CountingBot(), queue, ledger, 0, [], lambda code: None, backlog=4)  # type: ignore[arg-type]
+    for update in backlog:
+        ledger.receive(update["update_id"])  # received earlier, all in flight
+    poller.start()
+    await asyncio.sleep(0.1)
+    assert calls == []  # four in flight, backlog mark four: no poll
+    ledger.finish(1)  # below the mark: it polls, from the oldest in flight
+    for _ in range(200):
+        if calls:
+            break
+        await asyncio.sleep(0.01)
+    assert calls[:1] == [2]
+    await poller.stop()
+    assert queue.empty()  # nothing already received is queued twice
