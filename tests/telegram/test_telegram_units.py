@@ -163,6 +163,23 @@ def test_over_long_callback_data_is_left_out_not_sent() -> None:
     assert [b.text for row in out.keyboard.inline_keyboard for b in row] == ["ok"]
 
 
+def test_keyboards_are_made_once_per_content_load() -> None:
+    from bot.telegram.render import Keyboards
+
+    keyboards = Keyboards()
+    buttons = ((Button("Menu", "m:en"), Button("📤 Share", share="ice-at-schools_en")),)
+    catalogs = Catalogs({})
+    first = outgoing(Reply("hi", "en", buttons), "safecity_bot", catalogs, keyboards)
+    again = outgoing(Reply("other text", "en", buttons), "safecity_bot", catalogs, keyboards)
+    assert first.keyboard is not None and again.keyboard is first.keyboard
+    spanish = outgoing(Reply("hola", "es", buttons), "safecity_bot", catalogs, keyboards)
+    assert spanish.keyboard is not first.keyboard  # the Share text is in the reply's language
+    reloaded = outgoing(Reply("hi", "en", buttons), "safecity_bot", Catalogs({}), keyboards)
+    assert reloaded.keyboard is not first.keyboard  # new catalogs: made again
+    assert reloaded.keyboard == first.keyboard
+    assert outgoing(Reply("hi", "en"), "safecity_bot", catalogs, keyboards).keyboard is None
+
+
 def test_share_url_carries_the_deep_link() -> None:
     url = share_url("safecity_bot", "ice-at-schools_ar", "Forward & share")
     assert url == (
