@@ -42,6 +42,7 @@ from ..engine import COMMANDS, Engine, Incoming, fallback_language
 from ..html import escape
 from ..replies import Reply
 from ..stats import Recorder
+from .delivery import send_text
 from .flood import FloodGuard, Verdict
 from .inline import InlineAnswers
 from .memory import LanguageMemory
@@ -258,7 +259,8 @@ class Shell:
                 reply_parameters = ReplyParameters(
                     quote.message_id, allow_sending_without_reply=True
                 )
-            await bot.send_message(
+            await send_text(
+                bot,
                 chat.id,
                 part,
                 reply_markup=out.keyboard if i == last else None,
