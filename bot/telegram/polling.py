@@ -55,12 +55,14 @@ class Poller:
         self.on_fatal = on_fatal
         self.backlog = backlog
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._loop(), name="poller")
 
     async def stop(self) -> None:
         """Stop fetching: a long poll in progress is abandoned (it confirms nothing)."""
+        self._stopping = True  # ends the loop even if a cancellation is lost
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -82,7 +84,7 @@ class Poller:
 
     async def _loop(self) -> None:
         delay = 1.0
-        while True:
+        while not self._stopping:
             if len(self.ledger) >= self.backlog:
                 await self.ledger.wait_below(self.backlog, BUSY_WAIT)
             try:

@@ -466,3 +466,31 @@ async def test_the_poller_does_not_fetch_again_while_its_backlog_is_full() -> No
     assert calls[:1] == [2]
     await poller.stop()
     assert queue.empty()  # nothing already received is queued twice
+
+
+async def test_the_poller_stops_when_a_reply_finishes_as_it_is_stopped() -> None:
+    """Under load the poller waits for replies to finish; a stop that comes as
+    one finishes must still stop it (Python 3.11's wait_for could swallow that
+    cancellation, and shutdown then hung)."""
+    from bot.telegram.ledger import Ledger
+    from bot.telegram.polling import Poller
+
+    class IdleBot:
+        async def do_api_request(self, endpoint: str, **kwargs: Any) -> list[dict[str, Any]]:
+            await asyncio.sleep(0.01)
+            return []
+
+    for _ in range(20):
+        ledger = Ledger()
+        for update_id in range(1, 6):
+            ledger.receive(update_id)
+        poller = Poller(IdleBot(), asyncio.Queue(), ledger, 0, [], lambda code: None, backlog=2)  # type: ignore[arg-type]
+        poller.start()
+        await asyncio.sleep(0.01)  # waiting for the backlog to fall
+        ledger.finish(1)  # the wait ends on the loop's next turn...
+        stopping = asyncio.create_task(poller.stop())  # ...as the stop cancels it
+        done, _ = await asyncio.wait({stopping}, timeout=3)
+        if stopping not in done:  # leave nothing running behind the failure
+            poller._stopping = True
+            stopping.cancel()
+        assert stopping in done, "the poller did not stop"
