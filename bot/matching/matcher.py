@@ -173,8 +173,10 @@ class Matcher:
         # Two views that agree on the same topic are evidence on their own.
         agree = bool(candidates) and char_top == word_top == int(order[0])
         language = self.phrases[int(np.argmax(blended))].language if len(blended) else None
-        coverage = self._coverage(norm, int(order[0])) if candidates else 1.0
-        return Ranking(candidates, agree, language, found, coverage)
+        if not candidates:
+            return Ranking(candidates, agree, language, found)
+        best = int(order[0])
+        return Ranking(candidates, agree, language, found, lambda: self._coverage(norm, best))
 
     def _coverage(self, norm: str, label: int) -> float:
         """How much of the message the label's own phrasings account for,
@@ -242,8 +244,7 @@ class Matcher:
         # Long Chinese or Korean messages score lower in absolute terms; two
         # independent views agreeing is evidence that does not depend on script.
         agreed = ranking.agree and best.score >= s.agree_score and margin >= s.agree_margin
-        covered = ranking.coverage >= s.min_coverage
-        if (confident or agreed) and covered:
+        if (confident or agreed) and ranking.coverage >= s.min_coverage:
             return Match(
                 best.label,
                 None,
