@@ -1,6 +1,6 @@
 """End-to-end Telegram benchmark: updates answered per second, and latency added.
 
-    .venv/bin/python bench/telegram_bench.py [--updates 2000] [--latency 200]
+    .venv/bin/python bench/telegram_bench.py [--updates 2000] [--latency 200] [--tree DIR]
 
 Runs the real `safecity-bot run` (python-telegram-bot, long polling, httpx)
 against the fake Bot API on loopback, and feeds it updates:
@@ -16,6 +16,9 @@ Two workloads: button presses and commands (cheap for the engine: what the
 adapter itself costs) and free-text questions in several languages (the
 matcher's cost dominates). The rate limiter is lifted (TELEGRAM_RATE_LIMIT=0)
 so the bot's own ceiling is measured, not Telegram's 30 messages/s.
+
+`--tree DIR` runs the bot from another checkout (e.g. `git archive` of the
+commit before a change), against the same fake API, load and echo bot.
 """
 
 from __future__ import annotations
@@ -140,10 +143,14 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def start(cmd: list[str], fake: FakeTelegram) -> subprocess.Popen[bytes]:
+def start(cmd: list[str], fake: FakeTelegram, tree: Path = ROOT) -> subprocess.Popen[bytes]:
     env = fake.bot_env(TELEGRAM_RATE_LIMIT="0", LOG_LEVEL="WARNING", RELOAD_INTERVAL="0")
+    env["PYTHONPATH"] = str(tree)
     log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the process
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=log)
+    return subprocess.Popen(cmd, cwd=tree, env=env, stdout=log, stderr=log)
+
+
+polls: list[float] = []  # getUpdates calls per update in each throughput run
 
 
 def measure(
@@ -155,8 +162,10 @@ def measure(
 ) -> tuple[float, float, list[float]]:
     lat = latency(fake, push, args.latency, chats)
     before = cpu_seconds(bot.pid)
+    mark = fake.mark()
     rate = throughput(fake, push, args.updates, chats)
     cpu_ms = (cpu_seconds(bot.pid) - before) / args.updates * 1000
+    polls.append(len(fake.calls_of("getUpdates", mark)) / args.updates)
     return rate, cpu_ms, lat
 
 
@@ -164,6 +173,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--updates", type=int, default=2000, help="updates in the throughput run")
     parser.add_argument("--latency", type=int, default=200, help="updates in the latency run")
+    parser.add_argument("--tree", type=Path, default=ROOT, help="run the bot from this checkout")
     args = parser.parse_args()
     chats = itertools.count(8_000_000_001)
     rows = []
@@ -171,7 +181,7 @@ def main() -> int:
 
     fake = FakeTelegram(strict=False).start()
     try:
-        bot = start([sys.executable, "-m", "bot", "run"], fake)
+        bot = start([sys.executable, "-m", "bot", "run"], fake, args.tree.resolve())
         engine = Engine(ROOT / "content", ROOT / "locales")  # loads while the bot loads
         base = {kind: engine_cost(engine, kind, 500) for kind in ("command", "text")}
         fake.wait_for("getMe", timeout=300)
@@ -199,15 +209,16 @@ def main() -> int:
     print(f"safecity-bot exit code {code}; API errors during its runs: {errors}")
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end\n")
     print(
-        "| workload | answered/s | bot CPU ms/update | e2e median ms | e2e p99 ms "
-        "| added median ms | engine median ms | engine p99 ms | engine alone /s |"
+        "| workload | answered/s | bot CPU ms/update | getUpdates/update | e2e median ms "
+        "| e2e p99 ms | added median ms | engine median ms | engine p99 ms | engine alone /s |"
     )
-    print("|" + "---|" * 9)
-    for name, rate, cpu_ms, lat, eng in rows:
+    print("|" + "---|" * 10)
+    for (name, rate, cpu_ms, lat, eng), poll in zip(rows, polls, strict=True):
         lat_med, eng_med = statistics.median(lat) * 1000, statistics.median(eng) * 1000
         engine_rate = f"{1 / statistics.mean(eng):,.0f}" if any(eng) else "-"
         print(
-            f"| {name} | {rate:,.0f} | {cpu_ms:.1f} | {lat_med:.1f} | {pct(lat, 0.99) * 1000:.1f} "
+            f"| {name} | {rate:,.0f} | {cpu_ms:.1f} | {poll:.2f} | {lat_med:.1f} "
+            f"| {pct(lat, 0.99) * 1000:.1f} "
             f"| {lat_med - eng_med:.1f} | {eng_med:.2f} | {pct(eng, 0.99) * 1000:.2f} "
             f"| {engine_rate} |"
         )

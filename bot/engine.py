@@ -315,12 +315,22 @@ class _Turn:
         self.writer = brain.writer
         self.incoming = incoming
         self.base_language = fallback_language(brain.pack, incoming)
-        self._parts: dict[str, Match] = {}  # a sentence is matched once per turn
+        # A sentence is ranked and matched once per turn (speed: the story
+        # logic asks about the same sentences several times). Kept for this
+        # turn only: a resident's words are never kept past the reply.
+        self._ranks: dict[str, Ranking] = {}
+        self._parts: dict[str, Match] = {}
+
+    def rank_part(self, sentence: str) -> Ranking:
+        """One sentence of the message, ranked on its own."""
+        if sentence not in self._ranks:
+            self._ranks[sentence] = self.brain.matcher.rank(sentence)
+        return self._ranks[sentence]
 
     def match_part(self, sentence: str) -> Match:
         """One sentence of the message, matched on its own."""
         if sentence not in self._parts:
-            self._parts[sentence] = self.brain.matcher.match(sentence)
+            self._parts[sentence] = self.brain.matcher.decide(self.rank_part(sentence))
         return self._parts[sentence]
 
     def t(self, language: str, msgid: str, /, **values: object) -> str:
@@ -485,20 +495,30 @@ class _Turn:
         part = self.match_part(two.main)
         if part.topic is None or part.topic == whole.topic:
             return whole
-        # A later question pulls the whole message its way when the whole's
-        # best label is that question's own best, confident or not.
-        pulled = (
-            (two.opened or two.leads)
-            and bool(whole.candidates)
-            and any(self.leads_with(other, whole.candidates[0].label) for other in two.others)
-        )
+        known: list[bool] = []
+
+        def pulled() -> bool:
+            """A later question pulls the whole message its way when the
+            whole's best label is that question's own best, confident or not.
+            (Asked only when the answer matters, once: each later question is
+            matched on its own, the costliest step of a long message.)"""
+            if not known:
+                known.append(
+                    (two.opened or two.leads)
+                    and bool(whole.candidates)
+                    and any(
+                        self.leads_with(other, whole.candidates[0].label) for other in two.others
+                    )
+                )
+            return known[0]
+
         ranked = [c.label for c in whole.candidates[: story.AGREE_WITHIN]]
         # The second question's words can push the first one's topic off the
         # whole message's shortlist; then the whole says nothing about the
         # first, and its own clear reading (views agreeing) decides.
-        if part.topic not in ranked and not (pulled and self.clear_part(two.main)):
+        if part.topic not in ranked and not (pulled() and self.clear_part(two.main)):
             return whole
-        if whole.topic is not None and not pulled:
+        if whole.topic is not None and not pulled():
             return whole
         if not (two.opened or two.leads) and ranked[:1] != [part.topic]:
             # After a story the question leans on it ("where can I report
@@ -516,7 +536,7 @@ class _Turn:
 
     def clear_part(self, sentence: str) -> bool:
         """A sentence the character and word views both give to its topic."""
-        return self.brain.matcher.rank(sentence).agree
+        return self.rank_part(sentence).agree
 
     def story_match(self, text: str, whole: Match, ranking: Ranking) -> Match:
         """A long message: the sentence whose confident topic the whole agrees

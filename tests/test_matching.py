@@ -244,7 +244,7 @@ def test_a_topic_close_to_its_out_of_scope_reading_is_not_answered(matcher: Matc
             Candidate("_out_of_scope", out_of_scope),
             Candidate("schools", 0.40),
         )
-        return Ranking(candidates, True, "xx", frozenset(), 1.0)
+        return Ranking(candidates, True, "xx", frozenset())  # coverage 1.0
 
     close = matcher.decide(ranking(0.72))
     assert close.topic is None and close.intent is None

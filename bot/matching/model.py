@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 INTENT_PREFIX = "_"
 
@@ -74,5 +76,12 @@ class Ranking:
     agree: bool  # the character and word views pick the same best label
     phrase_language: str | None
     signals: frozenset[str]
-    coverage: float = 1.0  # share of the message's words the best label knows
+    # The share of the message's words the best label knows, measured only
+    # when asked: a decision needs it only for a confident best label, and
+    # the measure is a good part of a long message's cost (speed only).
+    measure_coverage: Callable[[], float] | None = field(default=None, compare=False, repr=False)
     romanised: str | None = None  # the language a romanised message was read in
+
+    @cached_property
+    def coverage(self) -> float:
+        return self.measure_coverage() if self.measure_coverage is not None else 1.0

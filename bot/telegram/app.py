@@ -32,7 +32,7 @@ from .flood import FloodGuard
 from .handlers import ALLOWED_UPDATES, Shell
 from .ledger import Ledger
 from .memory import LanguageMemory
-from .polling import Poller
+from .polling import BACKLOG, Poller
 from .profile import ProfilePublisher
 from .reload import ContentWatcher, Snapshot, log_report, snapshot
 from .webhook import WebhookServer
@@ -132,6 +132,8 @@ class Runner:
                     POLL_TIMEOUT,
                     ALLOWED_UPDATES,
                     self._request_stop,
+                    # Enough received work to keep every slot busy.
+                    backlog=max(BACKLOG, 2 * self.settings.concurrent_updates),
                 )
                 poller.start()
             mode = "webhook" if server else "polling"

@@ -20,17 +20,50 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import warnings
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
 from typing import Any, TypeVar
 
 import httpx
-from telegram import Update
+from telegram import Bot, InlineKeyboardMarkup, ReplyParameters, Update
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import AIORateLimiter, BaseUpdateProcessor
+from telegram.warnings import PTBUserWarning
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+# `send_text` calls sendMessage through do_api_request on purpose (see there).
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.sendMessage'", category=PTBUserWarning)
+
+
+async def send_text(
+    bot: Bot,
+    chat_id: int,
+    text: str,
+    reply_markup: InlineKeyboardMarkup | None = None,
+    reply_parameters: ReplyParameters | None = None,
+) -> None:
+    """`bot.send_message`, without reading Telegram's answer into a Message.
+
+    python-telegram-bot makes a Message of every sendMessage answer, the
+    reply's keyboard included: about a third of a millisecond per update, on
+    the event loop, for an object no handler reads. do_api_request sends the
+    same parameters through the same path (the bot's defaults, HTML and no
+    link preview; the rate limiter and retries below; the same errors) and
+    leaves the answer as JSON.
+    """
+    params: dict[str, Any] = {"chat_id": chat_id, "text": text}
+    defaults = getattr(bot, "defaults", None)  # an ExtBot's, as send_message uses them
+    if defaults is not None:
+        params["parse_mode"] = defaults.parse_mode
+        params["link_preview_options"] = defaults.link_preview_options
+        params["disable_notification"] = defaults.disable_notification
+        params["protect_content"] = defaults.protect_content
+    params["reply_markup"] = reply_markup
+    params["reply_parameters"] = reply_parameters
+    await bot.do_api_request("sendMessage", api_kwargs=params)  # None values are left out
 
 
 class RetryingRateLimiter(AIORateLimiter):

@@ -42,10 +42,11 @@ from ..engine import COMMANDS, Engine, Incoming, fallback_language
 from ..html import escape
 from ..replies import Reply
 from ..stats import Recorder
+from .delivery import send_text
 from .flood import FloodGuard, Verdict
 from .inline import InlineAnswers
 from .memory import LanguageMemory
-from .render import Outgoing, button_rows, outgoing, replace_feedback
+from .render import Keyboards, Outgoing, button_rows, outgoing, replace_feedback
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,7 @@ class Shell:
         self.stats = stats  # topic counts: sees the Incoming and the Reply, never the Update
         self.inline = InlineAnswers(engine, memory)
         self.counts: Counter[str] = Counter()  # kinds of updates answered, for the logs
+        self.keyboards = Keyboards()
 
     def register(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         group_or_private = filters.ChatType.PRIVATE | filters.ChatType.GROUPS
@@ -206,7 +208,7 @@ class Shell:
             edited = await self._edit_feedback(context.bot, query, reply)
             if edited and reply.kind == "feedback_reasons":
                 return  # the reasons replace the answer's feedback row: nothing to send
-        out = outgoing(reply, context.bot.username, self.engine.brain.catalogs)
+        out = outgoing(reply, context.bot.username, self.engine.brain.catalogs, self.keyboards)
         if _should_edit(reply, query, out) and await self._edit(query, out):
             return
         await self._send(context.bot, chat, out, None)
@@ -244,7 +246,7 @@ class Shell:
 
     # -- sending -----------------------------------------------------------
     async def send(self, bot: Bot, chat: Chat, reply: Reply, message: Message | None) -> None:
-        out = outgoing(reply, bot.username, self.engine.brain.catalogs)
+        out = outgoing(reply, bot.username, self.engine.brain.catalogs, self.keyboards)
         # In groups, quote the message answered so everyone sees whom it is for.
         quote = message if message is not None and chat.type != ChatType.PRIVATE else None
         await self._send(bot, chat, out, quote)
@@ -257,7 +259,8 @@ class Shell:
                 reply_parameters = ReplyParameters(
                     quote.message_id, allow_sending_without_reply=True
                 )
-            await bot.send_message(
+            await send_text(
+                bot,
                 chat.id,
                 part,
                 reply_markup=out.keyboard if i == last else None,

@@ -89,8 +89,22 @@ class Ledger:
     async def wait_change(self, timeout: float) -> None:
         """Until some update finishes, or `timeout` seconds."""
         self._changed.clear()
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow
+        # a cancellation that arrives as the event is set, and the poller,
+        # which waits here after every reply under load, then never stops.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._changed.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                await self._changed.wait()
+
+    async def wait_below(self, count: int, timeout: float) -> None:
+        """Until fewer than `count` updates are in flight, or `timeout` seconds."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while len(self._inflight) >= count:
+            left = deadline - loop.time()
+            if left <= 0:
+                return
+            await self.wait_change(left)
 
     async def drain(self, timeout: float) -> bool:
         """Wait until nothing is in flight; False when time ran out first."""

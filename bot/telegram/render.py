@@ -97,11 +97,43 @@ def _button(
     return None
 
 
-def outgoing(reply: Reply, bot_username: str, catalogs: Catalogs) -> Outgoing:
+class Keyboards:
+    """Inline keyboards made once per content load, not once per reply.
+
+    Most replies carry the same few keyboards (a topic's answer, the menu);
+    building one is a hundred-odd microseconds of PTB objects, on the event
+    loop, for every update. Keys are the reply's buttons (labels and data
+    from the pack and catalogs, never a resident's words) and language.
+    """
+
+    LIMIT = 4096  # distinct keyboards kept; past it the cache starts again
+
+    def __init__(self) -> None:
+        self._catalogs: Catalogs | None = None
+        self._made: dict[tuple[object, ...], InlineKeyboardMarkup | None] = {}
+
+    def get(
+        self, reply: Reply, bot_username: str, catalogs: Catalogs
+    ) -> InlineKeyboardMarkup | None:
+        if catalogs is not self._catalogs:  # a reload: new labels, maybe new buttons
+            self._catalogs, self._made = catalogs, {}
+        key = (reply.buttons, reply.language, bot_username)
+        if key not in self._made:
+            if len(self._made) >= self.LIMIT:
+                self._made = {}
+            self._made[key] = keyboard(reply, bot_username, catalogs)
+        return self._made[key]
+
+
+def outgoing(
+    reply: Reply, bot_username: str, catalogs: Catalogs, keyboards: Keyboards | None = None
+) -> Outgoing:
     # Most replies are short: the raw text's UTF-16 length bounds the visible
     # length Telegram counts (tags and entities only shrink), so skip the parse.
     if len(reply.text.encode("utf-16-le")) // 2 <= MAX_MESSAGE:
         parts: tuple[str, ...] = (reply.text,)
     else:
         parts = tuple(p for p in split(reply.text, MAX_MESSAGE) if p.strip()) or (reply.text,)
+    if keyboards is not None:
+        return Outgoing(parts, keyboards.get(reply, bot_username, catalogs))
     return Outgoing(parts, keyboard(reply, bot_username, catalogs))

@@ -102,3 +102,33 @@ async def test_long_polling_honours_offset_and_timeout(bot: Bot, fake: FakeTeleg
     updates = await bot.get_updates(offset=second, timeout=0)
     assert [u.update_id for u in updates] == [second]
     assert await bot.get_updates(offset=second + 1, timeout=0) == ()
+
+
+async def test_send_text_sends_what_send_message_sends(fake: FakeTelegram) -> None:
+    """The bot's sends skip PTB's parsing of the answer (bot/telegram/delivery.py):
+    Telegram must still get the same parameters, the bot's defaults included."""
+    from telegram import LinkPreviewOptions, ReplyParameters
+    from telegram.constants import ParseMode
+    from telegram.ext import Defaults, ExtBot
+
+    from bot.telegram.delivery import send_text
+
+    defaults = Defaults(
+        parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+    )
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Menu", callback_data="m:en")]])
+    quote = ReplyParameters(7, allow_sending_without_reply=True)
+    fake.chat(42)
+    async with ExtBot(TOKEN, base_url=fake.base_url, defaults=defaults) as client:
+        mark = fake.mark()
+        await client.send_message(42, "<b>hi</b>", reply_markup=keyboard, reply_parameters=quote)
+        await send_text(client, 42, "<b>hi</b>", reply_markup=keyboard, reply_parameters=quote)
+        await client.send_message(42, "plain")
+        await send_text(client, 42, "plain")
+        with pytest.raises(BadRequest, match=r"(?i)can't parse entities"):
+            await send_text(client, 42, "Tom & Jerry")  # errors come back as they did
+    calls = fake.calls_of("sendMessage", mark)
+    assert len(calls) == 4  # the bad one was refused
+    assert calls[0].params["parse_mode"] == "HTML"
+    assert calls[1].params == calls[0].params
+    assert calls[3].params == calls[2].params

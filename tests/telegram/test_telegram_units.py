@@ -163,6 +163,23 @@ def test_over_long_callback_data_is_left_out_not_sent() -> None:
     assert [b.text for row in out.keyboard.inline_keyboard for b in row] == ["ok"]
 
 
+def test_keyboards_are_made_once_per_content_load() -> None:
+    from bot.telegram.render import Keyboards
+
+    keyboards = Keyboards()
+    buttons = ((Button("Menu", "m:en"), Button("📤 Share", share="ice-at-schools_en")),)
+    catalogs = Catalogs({})
+    first = outgoing(Reply("hi", "en", buttons), "safecity_bot", catalogs, keyboards)
+    again = outgoing(Reply("other text", "en", buttons), "safecity_bot", catalogs, keyboards)
+    assert first.keyboard is not None and again.keyboard is first.keyboard
+    spanish = outgoing(Reply("hola", "es", buttons), "safecity_bot", catalogs, keyboards)
+    assert spanish.keyboard is not first.keyboard  # the Share text is in the reply's language
+    reloaded = outgoing(Reply("hi", "en", buttons), "safecity_bot", Catalogs({}), keyboards)
+    assert reloaded.keyboard is not first.keyboard  # new catalogs: made again
+    assert reloaded.keyboard == first.keyboard
+    assert outgoing(Reply("hi", "en"), "safecity_bot", catalogs, keyboards).keyboard is None
+
+
 def test_share_url_carries_the_deep_link() -> None:
     url = share_url("safecity_bot", "ice-at-schools_ar", "Forward & share")
     assert url == (
@@ -415,3 +432,65 @@ async def test_429s_beyond_the_rate_limiters_own_retries_are_waited_out() -> Non
 
     assert await with_backoff(limited, "sendMessage", 5, 0.01, 0.02) == "ok"
     assert len(calls) == 3
+
+
+async def test_the_poller_does_not_fetch_again_while_its_backlog_is_full() -> None:
+    """Under load the updates received and not answered are fetched again by
+    every getUpdates (the offset cannot pass them): with a full backlog the
+    poller waits for it to fall below the mark instead of polling per reply."""
+    from bot.telegram.ledger import Ledger
+    from bot.telegram.polling import Poller
+
+    ledger = Ledger()
+    calls: list[int | None] = []
+    backlog = [{"update_id": i, "message": None} for i in range(1, 5)]
+
+    class CountingBot:
+        async def do_api_request(self, endpoint: str, **kwargs: Any) -> list[dict[str, Any]]:
+            calls.append(kwargs["api_kwargs"].get("offset"))
+            await asyncio.sleep(0)
+            return backlog  # the same unconfirmed updates, as Telegram sends them
+
+    queue: asyncio.Queue[Any] = asyncio.Queue()
+    poller = Poller(CountingBot(), queue, ledger, 0, [], lambda code: None, backlog=4)  # type: ignore[arg-type]
+    for update in backlog:
+        ledger.receive(update["update_id"])  # received earlier, all in flight
+    poller.start()
+    await asyncio.sleep(0.1)
+    assert calls == []  # four in flight, backlog mark four: no poll
+    ledger.finish(1)  # below the mark: it polls, from the oldest in flight
+    for _ in range(200):
+        if calls:
+            break
+        await asyncio.sleep(0.01)
+    assert calls[:1] == [2]
+    await poller.stop()
+    assert queue.empty()  # nothing already received is queued twice
+
+
+async def test_the_poller_stops_when_a_reply_finishes_as_it_is_stopped() -> None:
+    """Under load the poller waits for replies to finish; a stop that comes as
+    one finishes must still stop it (Python 3.11's wait_for could swallow that
+    cancellation, and shutdown then hung)."""
+    from bot.telegram.ledger import Ledger
+    from bot.telegram.polling import Poller
+
+    class IdleBot:
+        async def do_api_request(self, endpoint: str, **kwargs: Any) -> list[dict[str, Any]]:
+            await asyncio.sleep(0.01)
+            return []
+
+    for _ in range(20):
+        ledger = Ledger()
+        for update_id in range(1, 6):
+            ledger.receive(update_id)
+        poller = Poller(IdleBot(), asyncio.Queue(), ledger, 0, [], lambda code: None, backlog=2)  # type: ignore[arg-type]
+        poller.start()
+        await asyncio.sleep(0.01)  # waiting for the backlog to fall
+        ledger.finish(1)  # the wait ends on the loop's next turn...
+        stopping = asyncio.create_task(poller.stop())  # ...as the stop cancels it
+        done, _ = await asyncio.wait({stopping}, timeout=3)
+        if stopping not in done:  # leave nothing running behind the failure
+            poller._stopping = True
+            stopping.cancel()
+        assert stopping in done, "the poller did not stop"
