@@ -371,17 +371,28 @@ class _Turn:
         """Two questions in one message: the first one's confident topic,
         when the whole message ranks it among its best too. A confident
         whole-message topic gives way only when a later question is what
-        pulled it there, and that question is a "by the way" or the message
-        opened with the main one (no story before it: a story's questions
-        lean on the story, "what papers do I need?", and say little alone)."""
+        pulled it there, or no question has it as its own (their words
+        blended), and that question is a "by the way" or the message opened
+        with the main one (no story before it: a story's questions lean on
+        the story, "what papers do I need?", and say little alone). A main
+        question unclear alone, pulled past by the other, gets choices."""
         part = self.match_part(two.main)
-        if part.topic is None or part.topic == whole.topic:
+        if part.topic == whole.topic:
             return whole
         # A later question pulls the whole message its way when the whole's
         # best label is that question's own best, confident or not.
         pulled = (two.opened or two.leads) and bool(whole.candidates) and any(
             self.leads_with(other, whole.candidates[0].label) for other in two.others
         )
+        if part.topic is None:
+            own = [c.label for c in part.candidates[: story.AGREE_WITHIN]]
+            if pulled and whole.topic not in (None, *own) and part.intent is None:
+                # The whole message answers a later question, and the main
+                # one, unclear alone, does not even lean that way (a later
+                # "can they ask me that?" only goes on with the main one):
+                # the resident chooses, the main question's readings first.
+                return self.main_unclear(part, whole)
+            return whole
         ranked = [c.label for c in whole.candidates[: story.AGREE_WITHIN]]
         # The second question's words can push the first one's topic off the
         # whole message's shortlist; then the whole says nothing about the
@@ -389,12 +400,29 @@ class _Turn:
         if part.topic not in ranked and not (pulled and self.clear_part(two.main)):
             return whole
         if whole.topic is not None and not pulled:
-            return whole
+            blend = (two.opened or two.leads) and not any(
+                self.leads_with(other, whole.topic) for other in two.others
+            )
+            if not blend:
+                return whole
+            # Neither question has the whole message's topic as its own: the
+            # two questions' words blended into a third reading ("the ER
+            # without insurance? and also, can ICE enter a mosque?" reads as
+            # agents at hospitals). The main question, confident alone and
+            # among the whole's best, is answered; the other is offered.
         if not (two.opened or two.leads) and ranked[:1] != [part.topic]:
             # After a story the question leans on it ("where can I report
             # this?") and says little alone: the whole must put it first.
             return whole
         return replace(whole, topic=part.topic, confidence=part.confidence, choices=())
+
+    def main_unclear(self, part: Match, whole: Match) -> Match:
+        """Did-you-mean choices for two questions whose main one is unclear:
+        its two best topics, then the one the whole message leans to."""
+        own = [c.label for c in part.candidates[:2] if c.label in self.pack.topics]
+        offered = tuple(dict.fromkeys([*own, *([whole.topic] if whole.topic else [])]))
+        limit = self.brain.matcher.settings.max_choices
+        return replace(whole, topic=None, choices=offered[:limit])
 
     def leads_with(self, sentence: str, label: str) -> bool:
         """`label` is one of the sentence's own best two (its neighbours, such

@@ -77,10 +77,18 @@ def is_question(sentence: str) -> bool:
 
 class Openers:
     """Words that open a second question ("by the way", "顺便问一下"): the
-    pack's `another_question` signal, matched at a sentence's start only."""
+    pack's `another_question` signal, matched at a sentence's start; the
+    longer ones ("and also", "y también", 还有, 그리고) also join a second
+    question to the first inside one sentence, with no punctuation."""
 
     def __init__(self, phrases: Iterable[str]):
         self._phrases = tuple(sorted({pack_normalize(p) for p in phrases} - {""}))
+        # Inside a sentence only a phrase of two words or more (or a Chinese
+        # or Korean one) says "and another thing": a lone "also" or "además"
+        # belongs to the question it sits in ("can I also apply").
+        self._joiners = tuple(
+            p for p in self._phrases if len(p.split()) >= 2 or _UNSPACED_CHAR.search(p)
+        )
 
     def opens(self, sentence: str) -> bool:
         norm = normalize(sentence)  # a resident's words: never into the pack cache
@@ -91,6 +99,58 @@ class Openers:
             elif norm == phrase or norm.startswith(phrase + " "):
                 return True
         return False
+
+    def joined(self, sentence: str) -> tuple[str, str] | None:
+        """A sentence that joins a second question to the first with "and
+        also" and no punctuation, cut before the joining words; both halves
+        must say something."""
+        norm = normalize(sentence)  # a resident's words: never into the pack cache
+        if not any(phrase in norm for phrase in self._joiners):
+            return None
+        folded = _fold_in_place(sentence)
+        for phrase in self._joiners:
+            # After a space or a comma; a Latin phrase is a whole word too.
+            end = "" if _UNSPACED_CHAR.search(phrase) else r"(?=\s|$)"
+            for found in re.finditer(rf"(?<=\s){re.escape(phrase)}{end}", folded):
+                before, after = sentence[: found.start()], sentence[found.start() :]
+                if _says_something(before) and _says_something(after[len(phrase) :]):
+                    return before.strip(" ,;:-"), after.strip()
+        return None
+
+
+JOINED_WORDS = 3  # each half of a joined sentence has this many words
+JOINED_CHARS = 4  # ...or Chinese or Korean characters
+
+
+def _says_something(clause: str) -> bool:
+    return (
+        len(clause.split()) >= JOINED_WORDS or len(_UNSPACED_CHAR.findall(clause)) >= JOINED_CHARS
+    )
+
+
+def _fold_in_place(text: str) -> str:
+    """Each character's matching form on its own, one character for one
+    (what is not a letter or digit becomes a space), so a phrase found in it
+    is found at the same place in the message."""
+    out = []
+    for char in text:
+        folded = normalize(char)
+        out.append(folded if len(folded) == 1 else char if folded else " ")
+    return "".join(out)
+
+
+def split_joined(parts: list[str], openers: Openers) -> list[str]:
+    """The message's sentences, each one that joins two questions with "and
+    also" cut in two."""
+    out: list[str] = []
+    for part in parts:
+        cut = openers.joined(part)
+        while cut is not None:
+            out.append(cut[0])
+            part = cut[1]
+            cut = openers.joined(part)
+        out.append(part)
+    return out
 
 
 class TwoQuestions(NamedTuple):
@@ -106,9 +166,11 @@ def main_and_other(parts: list[str], openers: Openers) -> TwoQuestions | None:
     (then the main one before it need not be phrased as a question) or is one
     of two sentences with a question mark (the last sentence may lack its
     mark when an earlier one has one)."""
+    parts = split_joined(parts, openers)
     parts = [p for p in parts if len(p.split()) >= MIN_WORDS or not p.isascii()]
     for k, part in enumerate(parts[1:], start=1):
-        if is_question(part) and openers.opens(part):
+        # The last question may lack its mark, as people type it.
+        if (is_question(part) or k == len(parts) - 1) and openers.opens(part):
             return TwoQuestions(" ".join(parts[:k]), parts[k:], True)
     asked = [p for p in parts if is_question(p)]
     if asked and parts[-1] not in asked:
