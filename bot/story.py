@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import NamedTuple
 
 from .normalize import normalize, pack_normalize
@@ -132,11 +133,14 @@ def _fold_in_place(text: str) -> str:
     """Each character's matching form on its own, one character for one
     (what is not a letter or digit becomes a space), so a phrase found in it
     is found at the same place in the message."""
-    out = []
-    for char in text:
-        folded = normalize(char)
-        out.append(folded if len(folded) == 1 else char if folded else " ")
-    return "".join(out)
+    return "".join(map(_fold_char, text))
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    """One character's matching form (a character, not a resident's words)."""
+    folded = normalize(char)
+    return folded if len(folded) == 1 else char if folded else " "
 
 
 def split_joined(parts: list[str], openers: Openers) -> list[str]:

@@ -15,6 +15,7 @@ from .chars import CharIndex
 from .linear import LinearWords
 from .model import INTENT_PREFIX, Candidate, Match, Phrase, Ranking, Settings
 from .phrases import PhraseIndex, Phrases
+from .slips import Slips
 from .words import UNSPACED, WordCentroids, WordFeatures, word_tokens
 
 _FUZZY_POOL = 400
@@ -79,6 +80,7 @@ class Matcher:
         )
         self.signals = PhraseIndex(signals or {})
         self.asides = Phrases(asides)
+        self.slips = Slips(self.phrases, self.word_features.vocab)
 
     def _key(self) -> str:
         digest = hashlib.sha256(f"{LinearWords.key(self.settings.linear_c)!r}\x1e".encode())
@@ -157,7 +159,9 @@ class Matcher:
         for label in self.keywords.find(norm):
             per_label[self._label_pos[label]] += s.keyword_bonus
         char_top = int(np.argmax(per_label))
-        query = self.word_features.query(norm)
+        # Whole words see a slipped word as unknown: put it right for the word
+        # and linear views (characters already see through it).
+        query = self.word_features.query(self.slips.correct(norm))
         word_view = self.words.scores(query)
         word_top = int(np.argmax(word_view)) if word_view.max() > 0 else -1
         per_label = per_label + s.word_weight * word_view
