@@ -214,11 +214,18 @@ class _Turn:
         self.incoming = incoming
         self.base_language = fallback_language(brain.pack, incoming)
         self._parts: dict[str, Match] = {}  # a sentence is matched once per turn
+        self._ranks: dict[str, Ranking] = {}
+
+    def rank_part(self, sentence: str) -> Ranking:
+        """One sentence of the message, ranked on its own."""
+        if sentence not in self._ranks:
+            self._ranks[sentence] = self.brain.matcher.rank(sentence)
+        return self._ranks[sentence]
 
     def match_part(self, sentence: str) -> Match:
         """One sentence of the message, matched on its own."""
         if sentence not in self._parts:
-            self._parts[sentence] = self.brain.matcher.match(sentence)
+            self._parts[sentence] = self.brain.matcher.decide(self.rank_part(sentence))
         return self._parts[sentence]
 
     def t(self, language: str, msgid: str, /, **values: object) -> str:
@@ -434,7 +441,7 @@ class _Turn:
 
     def clear_part(self, sentence: str) -> bool:
         """A sentence the character and word views both give to its topic."""
-        return self.brain.matcher.rank(sentence).agree
+        return self.rank_part(sentence).agree
 
     def story_match(self, text: str, whole: Match, ranking: Ranking) -> Match:
         """A long message: the sentence whose confident topic the whole agrees
@@ -452,7 +459,10 @@ class _Turn:
             if part.topic in ranked and (best is None or part.confidence > best.confidence):
                 best = part
         if best is None or best.topic is None:
-            return self.views_agree(whole, ranking)
+            agreed = self.views_agree(whole, ranking)
+            if agreed.topic is None and not agreed.choices:
+                return self.sentence_agrees(parts, whole)
+            return agreed
         leads = len(whole.candidates) < 2 or (
             whole.candidates[0].score - whole.candidates[1].score >= story.LEAD
         )
@@ -467,6 +477,29 @@ class _Turn:
         # They agree only that it is among the best: offer both, answer neither.
         offered = tuple(dict.fromkeys([best.topic, *ranked[:1], *whole.choices]))[:3]
         return replace(whole, choices=offered)
+
+    def sentence_agrees(self, parts: list[str], whole: Match) -> Match:
+        """A story no sentence settles and no view alone answers: the whole
+        message's topic when it stands clearly ahead and one sentence, on
+        which the character and word views agree, puts it first too."""
+        candidates = whole.candidates
+        if not candidates or candidates[0].label not in self.pack.topics:
+            return whole
+        best = candidates[0]
+        runner_up = candidates[1].score if len(candidates) > 1 else 0.0
+        if best.score - runner_up < story.VIEWS_AGREE_LEAD:
+            return whole
+        for sentence in parts:
+            own = self.rank_part(sentence)
+            first = own.candidates[0] if own.candidates else None
+            if (
+                own.agree
+                and first is not None
+                and first.label == best.label
+                and first.score >= story.SENTENCE_AGREES_SCORE
+            ):
+                return replace(whole, topic=best.label, choices=())
+        return whole
 
     def views_agree(self, whole: Match, ranking: Ranking) -> Match:
         """A story no sentence settles: the whole message's topic when the

@@ -36,6 +36,9 @@ LEAD = 0.01  # ...and, to be answered, put it first by at least this (not a tie)
 # word views pick the same topic and it stands clearly ahead of the next one.
 VIEWS_AGREE_SCORE = 0.30
 VIEWS_AGREE_LEAD = 0.10
+# ...or, when the views disagree over the whole story, one of its sentences
+# on which they agree puts the same topic first, at least this high.
+SENTENCE_AGREES_SCORE = 0.40
 
 
 def is_long(text: str, words: int) -> bool:

@@ -4,11 +4,13 @@ one alone."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot import story
 from bot.engine import Engine, Incoming, _Turn
-from bot.matching import Candidate, Match
+from bot.matching import Candidate, Match, Ranking
 from tests.conftest import Say
 
 
@@ -111,3 +113,31 @@ def test_two_questions_blended_into_a_third_reading_answer_the_main_one(
     # followed by "and also"), the whole message's reading stands.
     after_story = story.TwoQuestions(main, [other], False, False)
     assert turn.main_question(after_story, whole).topic == "ice-at-hospitals"
+
+
+def test_a_story_is_answered_when_one_clear_sentence_agrees_with_its_clear_lead(
+    nyc_engine: Engine,
+) -> None:
+    # No sentence is confident and the views disagree over the whole story,
+    # but the whole puts one topic far ahead and a sentence both views give
+    # to that topic puts it first too: two readings agree.
+    text = "My mother is sick and has no insurance. She is scared. Where can she go?"
+    whole = Match(
+        None,
+        None,
+        34,
+        candidates=(Candidate("health-care", 0.34), Candidate("ice-at-hospitals", 0.22)),
+    )
+    unclear = Match(None, None, 40, candidates=(Candidate("health-care", 0.45),))
+    turn = _Turn(nyc_engine.brain, Incoming(text=text))
+    turn._parts = {s: unclear for s in story.sentences(text)}
+    clear = Ranking((Candidate("health-care", 0.45),), True, "en", frozenset())
+    vague = Ranking((Candidate("health-care", 0.45),), False, "en", frozenset())
+    split = Ranking(whole.candidates, False, "en", frozenset())
+    turn._ranks = {s: vague for s in story.sentences(text)}
+    assert turn.story_match(text, whole, split).topic is None
+    turn._ranks["My mother is sick and has no insurance."] = clear
+    assert turn.story_match(text, whole, split).topic == "health-care"
+    # A lead under the bar stays unanswered, however clear the sentence.
+    close = replace(whole, candidates=(Candidate("health-care", 0.34), Candidate("x", 0.30)))
+    assert turn.story_match(text, close, split).topic is None
