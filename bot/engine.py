@@ -338,6 +338,8 @@ class _Turn:
             match = self.main_question(two, match)
         if match.topic is None and match.intent is None and story.is_long(text, words):
             match = self.story_match(text, match, ranking)
+        if match.topic is None and match.intent is None and not match.choices:
+            match = self.unspaced_lead(text, match)
         if (
             match.topic is not None
             and story.is_long(text, words)
@@ -388,8 +390,10 @@ class _Turn:
             return whole
         # A later question pulls the whole message its way when the whole's
         # best label is that question's own best, confident or not.
-        pulled = (two.opened or two.leads) and bool(whole.candidates) and any(
-            self.leads_with(other, whole.candidates[0].label) for other in two.others
+        pulled = (
+            (two.opened or two.leads)
+            and bool(whole.candidates)
+            and any(self.leads_with(other, whole.candidates[0].label) for other in two.others)
         )
         if part.topic is None:
             own = [c.label for c in part.candidates[: story.AGREE_WITHIN]]
@@ -499,6 +503,23 @@ class _Turn:
                 and first.score >= story.SENTENCE_AGREES_SCORE
             ):
                 return replace(whole, topic=best.label, choices=())
+        return whole
+
+    def unspaced_lead(self, text: str, whole: Match) -> Match:
+        """Chinese and Korean messages score lower than others (their tokens
+        are character pairs): one whose best topic stands far ahead of every
+        other label is answered below the usual bar."""
+        candidates = whole.candidates
+        if not story.unspaced_enough(text) or not candidates:
+            return whole
+        best = candidates[0]
+        runner_up = candidates[1].score if len(candidates) > 1 else 0.0
+        if (
+            best.label in self.pack.topics
+            and best.score >= story.UNSPACED_LEAD_SCORE
+            and best.score - runner_up >= story.UNSPACED_LEAD
+        ):
+            return replace(whole, topic=best.label, choices=())
         return whole
 
     def views_agree(self, whole: Match, ranking: Ranking) -> Match:

@@ -41,6 +41,20 @@ VIEWS_AGREE_LEAD = 0.10
 SENTENCE_AGREES_SCORE = 0.40
 
 
+# Chinese and Korean score lower than other languages (their tokens are
+# character pairs): a message of UNSPACED_CHARS characters or more whose best
+# topic scores UNSPACED_LEAD_SCORE and leads every other label, intents
+# included, by UNSPACED_LEAD is answered below the usual bar.
+UNSPACED_LEAD_SCORE = 0.40
+UNSPACED_LEAD = 0.12
+UNSPACED_CHARS = 8
+
+
+def unspaced_enough(text: str) -> bool:
+    """A Chinese or Korean message long enough to be read by its lead."""
+    return len(_UNSPACED_CHAR.findall(text)) >= UNSPACED_CHARS
+
+
 def is_long(text: str, words: int) -> bool:
     """A message long enough to be a story rather than a question."""
     return words >= STORY_WORDS or len(_UNSPACED_CHAR.findall(text)) >= STORY_CHARS

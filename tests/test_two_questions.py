@@ -141,3 +141,14 @@ def test_a_story_is_answered_when_one_clear_sentence_agrees_with_its_clear_lead(
     # A lead under the bar stays unanswered, however clear the sentence.
     close = replace(whole, candidates=(Candidate("health-care", 0.34), Candidate("x", 0.30)))
     assert turn.story_match(text, close, split).topic is None
+
+
+def test_a_chinese_question_far_ahead_on_one_topic_is_answered_below_the_bar(
+    nyc_say: Say,
+) -> None:
+    # Character pairs keep Chinese scores low: the best topic is well under
+    # the usual bar but far ahead of every other label.
+    assert nyc_say("孩子刚从国内来，没有这边的证件，公立学校会收吗").topic == "school-enrollment"
+    # Questions next door lead nowhere and stay declined.
+    assert nyc_say("我想给老家的父母汇钱，哪家汇款公司手续费最便宜").topic is None
+    assert nyc_say("한국 대학 졸업장을 미국에서 인정받으려면 어떻게 해야 하나요").topic is None
