@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from . import errors, malloc, settings, story, ui
+from . import errors, malloc, settings, shorthand, story, ui
 from .calibration import Calibration, calibrated_settings
 from .callbacks import Action, decode, parse_payload
 from .i18n import CatalogProblem, Catalogs, load_catalogs
@@ -322,6 +322,8 @@ class _Turn:
             lang = self.base_language
             return self.writer.menu(lang, self.t(lang, ui.EMPTY), kind="empty")
         detection = self.brain.detector.detect(text)
+        # "pls where r the classes": the pack's phrasings spell words out.
+        text = shorthand.spell_out(text, detection.language)
         ranking = self.brain.matcher.rank(text)
         match = self.brain.matcher.decide(ranking)
         lang = self.reply_language(detection, match, words)
