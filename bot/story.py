@@ -29,6 +29,7 @@ STORY_WORDS = 12  # messages shorter than this are read whole
 # joins Korean words): count their characters instead, about 2.5 a word.
 STORY_CHARS = 30
 _UNSPACED_CHAR = re.compile(r"[\u3400-\u9fff\uac00-\ud7a3]")
+_ARABIC_AND = re.compile(r"و[\u0621-\u06ff]{3,}")  # "and ..." joined to its word
 AGREE_WITHIN = 3  # the whole message must rank the sentence's topic this high
 LEAD = 0.01  # ...and, to be answered, put it first by at least this (not a tie)
 # A story scores low everywhere (its ordinary words match nothing), so the
@@ -102,10 +103,13 @@ class Openers:
     def __init__(self, phrases: Iterable[str]):
         self._phrases = tuple(sorted({pack_normalize(p) for p in phrases} - {""}))
         # Inside a sentence only a phrase of two words or more (or a Chinese
-        # or Korean one) says "and another thing": a lone "also" or "además"
-        # belongs to the question it sits in ("can I also apply").
+        # or Korean one, or an Arabic one written with its "and", وكمان)
+        # says "and another thing": a lone "also" or "además" belongs to the
+        # question it sits in ("can I also apply").
         self._joiners = tuple(
-            p for p in self._phrases if len(p.split()) >= 2 or _UNSPACED_CHAR.search(p)
+            p
+            for p in self._phrases
+            if len(p.split()) >= 2 or _UNSPACED_CHAR.search(p) or _ARABIC_AND.fullmatch(p)
         )
 
     def opens(self, sentence: str) -> bool:

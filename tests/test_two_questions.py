@@ -23,6 +23,8 @@ from tests.conftest import Say
         "chcę wiedzieć jak dostać miejski dowód osobisty i jeszcze gdzie są darmowe lekcje "
         "angielskiego",
         "我想知道怎么申请市民卡，还有哪里有免费的英语课",
+        # Arabic writes its "and" joined to the word: وكمان is "and also".
+        "كيف أطلع بطاقة IDNYC وكمان وين في دروس انجليزي ببلاش",
     ],
 )
 def test_a_question_joined_by_and_also_is_offered_after_the_main_one(
