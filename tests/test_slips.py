@@ -45,9 +45,9 @@ def test_a_slip_is_put_right_only_towards_the_message_language() -> None:
     assert slips.correct("necesito un abogdo") == "necesito un abogado"
 
 
-def test_a_typed_court_question_is_not_taken_for_agents_at_courthouses(nyc_say: Say) -> None:
+def test_a_typed_court_question_is_answered(nyc_say: Say) -> None:
     # No lawyer for an immigration court date: the glued "dimmigration" and
-    # "davocat" hid the lawyer from the word views, which read courthouses.
-    reply = nyc_say("jai un rendez vous au tribunal dimmigration et je nai pas davocat")
-    assert reply.topic != "ice-at-courthouses"
-    assert "deportation-defense" in (reply.topic, *reply.choices)
+    # "davocat" and the slipped "audiance" hid the hearing and the lawyer
+    # from the word views, which leaned to agents at courthouses.
+    reply = nyc_say("mon audiance au tribunal dimmigration cest bientot, je nai pas davocat")
+    assert reply.topic == "deportation-defense"
