@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from . import errors, malloc, normalized, settings, story, ui
+from . import errors, malloc, normalized, settings, shorthand, story, ui
 from .calibration import Calibration, Measured, calibrated_settings, measure_apart
 from .callbacks import Action, decode, parse_payload
 from .i18n import CatalogProblem, Catalogs, load_catalogs
@@ -427,6 +427,8 @@ class _Turn:
             lang = self.base_language
             return self.writer.menu(lang, self.t(lang, ui.EMPTY), kind="empty")
         detection = self.brain.detector.detect(text)
+        # "pls where r the classes": the pack's phrasings spell words out.
+        text = shorthand.spell_out(text, detection.language)
         ranking = self.brain.matcher.rank(text)
         if ranking.romanised in self.pack.languages:
             # "gde sdelat IDNYC": Russian in Latin letters, answered in Russian.
@@ -449,6 +451,8 @@ class _Turn:
             match = self.main_question(two, match)
         if match.topic is None and match.intent is None and story.is_long(text, words):
             match = self.story_match(text, match, ranking)
+        if match.topic is None and match.intent is None and not match.choices:
+            match = self.unspaced_lead(text, match)
         if (
             match.topic is not None
             and story.is_long(text, words)
@@ -489,11 +493,13 @@ class _Turn:
         """Two questions in one message: the first one's confident topic,
         when the whole message ranks it among its best too. A confident
         whole-message topic gives way only when a later question is what
-        pulled it there, and that question is a "by the way" or the message
-        opened with the main one (no story before it: a story's questions
-        lean on the story, "what papers do I need?", and say little alone)."""
+        pulled it there, or no question has it as its own (their words
+        blended), and that question is a "by the way" or the message opened
+        with the main one (no story before it: a story's questions lean on
+        the story, "what papers do I need?", and say little alone). A main
+        question unclear alone, pulled past by the other, gets choices."""
         part = self.match_part(two.main)
-        if part.topic is None or part.topic == whole.topic:
+        if part.topic == whole.topic:
             return whole
         known: list[bool] = []
 
@@ -512,6 +518,15 @@ class _Turn:
                 )
             return known[0]
 
+        if part.topic is None:
+            own = [c.label for c in part.candidates[: story.AGREE_WITHIN]]
+            if whole.topic not in (None, *own) and part.intent is None and pulled():
+                # The whole message answers a later question, and the main
+                # one, unclear alone, does not even lean that way (a later
+                # "can they ask me that?" only goes on with the main one):
+                # the resident chooses, the main question's readings first.
+                return self.main_unclear(part, whole)
+            return whole
         ranked = [c.label for c in whole.candidates[: story.AGREE_WITHIN]]
         # The second question's words can push the first one's topic off the
         # whole message's shortlist; then the whole says nothing about the
@@ -519,12 +534,29 @@ class _Turn:
         if part.topic not in ranked and not (pulled() and self.clear_part(two.main)):
             return whole
         if whole.topic is not None and not pulled():
-            return whole
+            blend = (two.opened or two.leads) and not any(
+                self.leads_with(other, whole.topic) for other in two.others
+            )
+            if not blend:
+                return whole
+            # Neither question has the whole message's topic as its own: the
+            # two questions' words blended into a third reading ("the ER
+            # without insurance? and also, can ICE enter a mosque?" reads as
+            # agents at hospitals). The main question, confident alone and
+            # among the whole's best, is answered; the other is offered.
         if not (two.opened or two.leads) and ranked[:1] != [part.topic]:
             # After a story the question leans on it ("where can I report
             # this?") and says little alone: the whole must put it first.
             return whole
         return replace(whole, topic=part.topic, confidence=part.confidence, choices=())
+
+    def main_unclear(self, part: Match, whole: Match) -> Match:
+        """Did-you-mean choices for two questions whose main one is unclear:
+        its two best topics, then the one the whole message leans to."""
+        own = [c.label for c in part.candidates[:2] if c.label in self.pack.topics]
+        offered = tuple(dict.fromkeys([*own, *([whole.topic] if whole.topic else [])]))
+        limit = self.brain.matcher.settings.max_choices
+        return replace(whole, topic=None, choices=offered[:limit])
 
     def leads_with(self, sentence: str, label: str) -> bool:
         """`label` is one of the sentence's own best two (its neighbours, such
@@ -554,7 +586,10 @@ class _Turn:
             if part.topic in ranked and (best is None or part.confidence > best.confidence):
                 best = part
         if best is None or best.topic is None:
-            return self.views_agree(whole, ranking)
+            agreed = self.views_agree(whole, ranking)
+            if agreed.topic is None and not agreed.choices:
+                return self.sentence_agrees(parts, whole)
+            return agreed
         leads = len(whole.candidates) < 2 or (
             whole.candidates[0].score - whole.candidates[1].score >= story.LEAD
         )
@@ -569,6 +604,46 @@ class _Turn:
         # They agree only that it is among the best: offer both, answer neither.
         offered = tuple(dict.fromkeys([best.topic, *ranked[:1], *whole.choices]))[:3]
         return replace(whole, choices=offered)
+
+    def sentence_agrees(self, parts: list[str], whole: Match) -> Match:
+        """A story no sentence settles and no view alone answers: the whole
+        message's topic when it stands clearly ahead and one sentence, on
+        which the character and word views agree, puts it first too."""
+        candidates = whole.candidates
+        if not candidates or candidates[0].label not in self.pack.topics:
+            return whole
+        best = candidates[0]
+        runner_up = candidates[1].score if len(candidates) > 1 else 0.0
+        if best.score - runner_up < story.VIEWS_AGREE_LEAD:
+            return whole
+        for sentence in parts:
+            own = self.rank_part(sentence)
+            first = own.candidates[0] if own.candidates else None
+            if (
+                own.agree
+                and first is not None
+                and first.label == best.label
+                and first.score >= story.SENTENCE_AGREES_SCORE
+            ):
+                return replace(whole, topic=best.label, choices=())
+        return whole
+
+    def unspaced_lead(self, text: str, whole: Match) -> Match:
+        """Chinese and Korean messages score lower than others (their tokens
+        are character pairs): one whose best topic stands far ahead of every
+        other label is answered below the usual bar."""
+        candidates = whole.candidates
+        if not story.unspaced_enough(text) or not candidates:
+            return whole
+        best = candidates[0]
+        runner_up = candidates[1].score if len(candidates) > 1 else 0.0
+        if (
+            best.label in self.pack.topics
+            and best.score >= story.UNSPACED_LEAD_SCORE
+            and best.score - runner_up >= story.UNSPACED_LEAD
+        ):
+            return replace(whole, topic=best.label, choices=())
+        return whole
 
     def views_agree(self, whole: Match, ranking: Ranking) -> Match:
         """A story no sentence settles: the whole message's topic when the

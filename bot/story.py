@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import NamedTuple
 
 from .normalize import normalize, pack_normalize
@@ -28,6 +29,7 @@ STORY_WORDS = 12  # messages shorter than this are read whole
 # joins Korean words): count their characters instead, about 2.5 a word.
 STORY_CHARS = 30
 _UNSPACED_CHAR = re.compile(r"[\u3400-\u9fff\uac00-\ud7a3]")
+_ARABIC_AND = re.compile(r"و[\u0621-\u06ff]{3,}")  # "and ..." joined to its word
 AGREE_WITHIN = 3  # the whole message must rank the sentence's topic this high
 LEAD = 0.01  # ...and, to be answered, put it first by at least this (not a tie)
 # A story scores low everywhere (its ordinary words match nothing), so the
@@ -35,6 +37,23 @@ LEAD = 0.01  # ...and, to be answered, put it first by at least this (not a tie)
 # word views pick the same topic and it stands clearly ahead of the next one.
 VIEWS_AGREE_SCORE = 0.30
 VIEWS_AGREE_LEAD = 0.10
+# ...or, when the views disagree over the whole story, one of its sentences
+# on which they agree puts the same topic first, at least this high.
+SENTENCE_AGREES_SCORE = 0.40
+
+
+# Chinese and Korean score lower than other languages (their tokens are
+# character pairs): a message of UNSPACED_CHARS characters or more whose best
+# topic scores UNSPACED_LEAD_SCORE and leads every other label, intents
+# included, by UNSPACED_LEAD is answered below the usual bar.
+UNSPACED_LEAD_SCORE = 0.40
+UNSPACED_LEAD = 0.12
+UNSPACED_CHARS = 8
+
+
+def unspaced_enough(text: str) -> bool:
+    """A Chinese or Korean message long enough to be read by its lead."""
+    return len(_UNSPACED_CHAR.findall(text)) >= UNSPACED_CHARS
 
 
 def is_long(text: str, words: int) -> bool:
@@ -77,10 +96,21 @@ def is_question(sentence: str) -> bool:
 
 class Openers:
     """Words that open a second question ("by the way", "顺便问一下"): the
-    pack's `another_question` signal, matched at a sentence's start only."""
+    pack's `another_question` signal, matched at a sentence's start; the
+    longer ones ("and also", "y también", 还有, 그리고) also join a second
+    question to the first inside one sentence, with no punctuation."""
 
     def __init__(self, phrases: Iterable[str]):
         self._phrases = tuple(sorted({pack_normalize(p) for p in phrases} - {""}))
+        # Inside a sentence only a phrase of two words or more (or a Chinese
+        # or Korean one, or an Arabic one written with its "and", وكمان)
+        # says "and another thing": a lone "also" or "además" belongs to the
+        # question it sits in ("can I also apply").
+        self._joiners = tuple(
+            p
+            for p in self._phrases
+            if len(p.split()) >= 2 or _UNSPACED_CHAR.search(p) or _ARABIC_AND.fullmatch(p)
+        )
 
     def opens(self, sentence: str) -> bool:
         norm = normalize(sentence)  # a resident's words: never into the pack cache
@@ -91,6 +121,61 @@ class Openers:
             elif norm == phrase or norm.startswith(phrase + " "):
                 return True
         return False
+
+    def joined(self, sentence: str) -> tuple[str, str] | None:
+        """A sentence that joins a second question to the first with "and
+        also" and no punctuation, cut before the joining words; both halves
+        must say something."""
+        norm = normalize(sentence)  # a resident's words: never into the pack cache
+        if not any(phrase in norm for phrase in self._joiners):
+            return None
+        folded = _fold_in_place(sentence)
+        for phrase in self._joiners:
+            # After a space or a comma; a Latin phrase is a whole word too.
+            end = "" if _UNSPACED_CHAR.search(phrase) else r"(?=\s|$)"
+            for found in re.finditer(rf"(?<=\s){re.escape(phrase)}{end}", folded):
+                before, after = sentence[: found.start()], sentence[found.start() :]
+                if _says_something(before) and _says_something(after[len(phrase) :]):
+                    return before.strip(" ,;:-"), after.strip()
+        return None
+
+
+JOINED_WORDS = 3  # each half of a joined sentence has this many words
+JOINED_CHARS = 4  # ...or Chinese or Korean characters
+
+
+def _says_something(clause: str) -> bool:
+    return (
+        len(clause.split()) >= JOINED_WORDS or len(_UNSPACED_CHAR.findall(clause)) >= JOINED_CHARS
+    )
+
+
+def _fold_in_place(text: str) -> str:
+    """Each character's matching form on its own, one character for one
+    (what is not a letter or digit becomes a space), so a phrase found in it
+    is found at the same place in the message."""
+    return "".join(map(_fold_char, text))
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    """One character's matching form (a character, not a resident's words)."""
+    folded = normalize(char)
+    return folded if len(folded) == 1 else char if folded else " "
+
+
+def split_joined(parts: list[str], openers: Openers) -> list[str]:
+    """The message's sentences, each one that joins two questions with "and
+    also" cut in two."""
+    out: list[str] = []
+    for part in parts:
+        cut = openers.joined(part)
+        while cut is not None:
+            out.append(cut[0])
+            part = cut[1]
+            cut = openers.joined(part)
+        out.append(part)
+    return out
 
 
 class TwoQuestions(NamedTuple):
@@ -106,9 +191,11 @@ def main_and_other(parts: list[str], openers: Openers) -> TwoQuestions | None:
     (then the main one before it need not be phrased as a question) or is one
     of two sentences with a question mark (the last sentence may lack its
     mark when an earlier one has one)."""
+    parts = split_joined(parts, openers)
     parts = [p for p in parts if len(p.split()) >= MIN_WORDS or not p.isascii()]
     for k, part in enumerate(parts[1:], start=1):
-        if is_question(part) and openers.opens(part):
+        # The last question may lack its mark, as people type it.
+        if (is_question(part) or k == len(parts) - 1) and openers.opens(part):
             return TwoQuestions(" ".join(parts[:k]), parts[k:], True)
     asked = [p for p in parts if is_question(p)]
     if asked and parts[-1] not in asked:

@@ -20,6 +20,7 @@ from .linear import LinearWords
 from .model import INTENT_PREFIX, Candidate, Match, Phrase, Ranking, Settings
 from .phrases import PhraseIndex, Phrases
 from .romanised import Keyed, RomanisedView
+from .slips import Slips
 from .words import UNSPACED, WordCentroids, WordFeatures, word_tokens
 
 _FUZZY_POOL = 400
@@ -111,6 +112,7 @@ class Matcher:
         )
         self.signals = PhraseIndex(signals or {})
         self.asides = Phrases(asides)
+        self.slips = Slips(self.phrases, self.word_features.vocab)
 
     def _key(self) -> str:
         linear = LinearWords.key(self.settings.linear_c)
@@ -207,7 +209,9 @@ class Matcher:
             norm = rest
         per_label, blended, tfidf = self._label_scores(norm)
         language = self.phrases[int(np.argmax(blended))].language if len(blended) else None
-        query = self.word_features.query(norm)
+        # Whole words see a slipped word as unknown: put it right for the word
+        # and linear views (characters already see through it).
+        query = self.word_features.query(self.slips.correct(norm))
         word_view = self.words.scores(query)
         linear = self.linear.scores(query) if s.linear_weight else None
         ranking = self._ranked(norm, per_label, word_view, linear, language, found)

@@ -1,0 +1,156 @@
+"""Two questions in one message, joined without punctuation or blended into a
+third reading: the main one is answered (or offered first), never the other
+one alone."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from bot import story
+from bot.engine import Engine, Incoming, _Turn
+from bot.matching import Candidate, Match, Ranking
+from tests.conftest import Say
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "where do i sign up for the idnyc card and also is there a free english class near me",
+        "je voudrais savoir comment avoir la carte d'identité de la ville "
+        "et aussi où trouver des cours d'anglais gratuits",
+        "chcę wiedzieć jak dostać miejski dowód osobisty i jeszcze gdzie są darmowe lekcje "
+        "angielskiego",
+        "我想知道怎么申请市民卡，还有哪里有免费的英语课",
+        # Arabic writes its "and" joined to the word: وكمان is "and also".
+        "كيف أطلع بطاقة IDNYC وكمان وين في دروس انجليزي ببلاش",
+    ],
+)
+def test_a_question_joined_by_and_also_is_offered_after_the_main_one(
+    nyc_say: Say, nyc_engine: Engine, text: str
+) -> None:
+    reply = nyc_say(text)
+    assert reply.topic == "city-id-card"
+    first = reply.buttons[0][0]
+    assert first.label.startswith("➕ ") and first.data is not None
+    assert nyc_engine.reply(Incoming(callback=first.data)).topic == "english-classes"
+
+
+def test_a_joined_second_question_never_wins_when_the_main_one_is_unclear(nyc_say: Say) -> None:
+    # The main question alone is no confident match; the whole message leans
+    # to the classes only because of the question joined after it.
+    reply = nyc_say("시민 신분증은 어디서 신청해요 그리고 무료 영어 수업은 어디 있어요")
+    assert reply.topic is None
+    assert reply.choices[0] == "city-id-card"
+
+
+def test_only_longer_openers_join_two_questions_inside_a_sentence() -> None:
+    openers = story.Openers(["also", "and also", "y tambien", "还有", "그리고"])
+    assert story.split_joined(["can I get the card and also where are classes"], openers) == [
+        "can I get the card",
+        "and also where are classes",
+    ]
+    # Accents as the resident types them; the cut is made in their words.
+    assert story.split_joined(["dónde saco la tarjeta y también hay clases gratis"], openers) == [
+        "dónde saco la tarjeta",
+        "y también hay clases gratis",
+    ]
+    # A lone "also" belongs to the question it is in.
+    assert story.split_joined(["can I also apply for the card"], openers) == [
+        "can I also apply for the card"
+    ]
+    # Each half must say something: "and also" after two words is no cut.
+    assert story.split_joined(["yes please and also where are classes"], openers) == [
+        "yes please and also where are classes"
+    ]
+    # Chinese writes no spaces: 还有 joins only after a comma ("我还有" is "I still have").
+    assert story.split_joined(["我还有绿卡吗还有别的办法"], openers) == ["我还有绿卡吗还有别的办法"]
+    assert story.split_joined(["怎么申请市民卡，还有哪里有英语课"], openers) == [
+        "怎么申请市民卡，",
+        "还有哪里有英语课",
+    ]
+    two = story.main_and_other(["can I get the card and also where are free classes"], openers)
+    assert two is not None and two.opened and two.main == "can I get the card"
+
+
+def test_two_questions_blended_into_a_third_reading_answer_the_main_one(
+    nyc_engine: Engine,
+) -> None:
+    # The clinic question and the church question together read as "agents
+    # at hospitals", which neither asks: the main question is answered.
+    main = "Can I see a doctor with no insurance?"
+    other = "And also, can agents come into a church?"
+    whole = Match(
+        "ice-at-hospitals",
+        None,
+        66,
+        candidates=(
+            Candidate("ice-at-hospitals", 0.66),
+            Candidate("ice-at-places-of-worship", 0.63),
+            Candidate("health-care", 0.52),
+        ),
+    )
+    turn = _Turn(nyc_engine.brain, Incoming(text=f"{main} {other}"))
+    turn._parts = {
+        main: Match(
+            "health-care",
+            None,
+            77,
+            candidates=(Candidate("health-care", 0.77), Candidate("ice-at-hospitals", 0.64)),
+        ),
+        other: Match(
+            "ice-at-places-of-worship",
+            None,
+            74,
+            candidates=(
+                Candidate("ice-at-places-of-worship", 0.74),
+                Candidate("ice-at-schools", 0.58),
+            ),
+        ),
+    }
+    two = story.TwoQuestions(main, [other], True)
+    assert turn.main_question(two, whole).topic == "health-care"
+    # After a story (the main question neither opens the message nor is
+    # followed by "and also"), the whole message's reading stands.
+    after_story = story.TwoQuestions(main, [other], False, False)
+    assert turn.main_question(after_story, whole).topic == "ice-at-hospitals"
+
+
+def test_a_story_is_answered_when_one_clear_sentence_agrees_with_its_clear_lead(
+    nyc_engine: Engine,
+) -> None:
+    # No sentence is confident and the views disagree over the whole story,
+    # but the whole puts one topic far ahead and a sentence both views give
+    # to that topic puts it first too: two readings agree.
+    text = "My mother is sick and has no insurance. She is scared. Where can she go?"
+    whole = Match(
+        None,
+        None,
+        34,
+        candidates=(Candidate("health-care", 0.34), Candidate("ice-at-hospitals", 0.22)),
+    )
+    unclear = Match(None, None, 40, candidates=(Candidate("health-care", 0.45),))
+    turn = _Turn(nyc_engine.brain, Incoming(text=text))
+    turn._parts = {s: unclear for s in story.sentences(text)}
+    clear = Ranking((Candidate("health-care", 0.45),), True, "en", frozenset())
+    vague = Ranking((Candidate("health-care", 0.45),), False, "en", frozenset())
+    split = Ranking(whole.candidates, False, "en", frozenset())
+    turn._ranks = {s: vague for s in story.sentences(text)}
+    assert turn.story_match(text, whole, split).topic is None
+    turn._ranks["My mother is sick and has no insurance."] = clear
+    assert turn.story_match(text, whole, split).topic == "health-care"
+    # A lead under the bar stays unanswered, however clear the sentence.
+    close = replace(whole, candidates=(Candidate("health-care", 0.34), Candidate("x", 0.30)))
+    assert turn.story_match(text, close, split).topic is None
+
+
+def test_a_chinese_question_far_ahead_on_one_topic_is_answered_below_the_bar(
+    nyc_say: Say,
+) -> None:
+    # Character pairs keep Chinese scores low: the best topic is well under
+    # the usual bar but far ahead of every other label.
+    assert nyc_say("孩子刚从国内来，没有这边的证件，公立学校会收吗").topic == "school-enrollment"
+    # Questions next door lead nowhere and stay declined.
+    assert nyc_say("我想给老家的父母汇钱，哪家汇款公司手续费最便宜").topic is None
+    assert nyc_say("한국 대학 졸업장을 미국에서 인정받으려면 어떻게 해야 하나요").topic is None
