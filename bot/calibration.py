@@ -47,12 +47,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
-import json
 import logging
 import multiprocessing
-import os
 import signal
-import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +57,7 @@ from pathlib import Path
 import yaml
 
 from . import malloc
+from .cachefile import read_json, write_json
 from .matching import INTENT_PREFIX, Matcher, Phrase, Ranking, Settings
 from .normalize import normalize, pack_normalize
 
@@ -402,37 +400,18 @@ def _key(
 
 
 def _load(path: Path) -> Calibration | None:
+    data = read_json(path)
+    if not isinstance(data, dict):
+        return None  # missing or damaged: measure again
     try:
-        data = json.loads(path.read_text("utf-8"))
         found = Calibration(**{f.name: data[f.name] for f in dataclasses.fields(Calibration)})
-    except (OSError, ValueError, KeyError, TypeError):
+    except (KeyError, TypeError):
         return None  # missing or damaged: measure again
     if not found.measured:
         return None  # only measurements are stored; never serve a placeholder as one
-    with contextlib.suppress(OSError):
-        os.utime(path)
     return found
 
 
 def _store(path: Path, result: Calibration) -> None:
-    """Write-then-rename; a cache that cannot be written only costs the next
-    start its measuring time."""
-    tmp: str | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".calibration-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(dataclasses.asdict(result), fh)
-        os.replace(tmp, path)
-        dated = []
-        for old in path.parent.glob("calibration-*.json"):
-            with contextlib.suppress(OSError):
-                dated.append((old.stat().st_mtime, old))
-        for _, old in sorted(dated, reverse=True)[_KEEP:]:
-            with contextlib.suppress(OSError):
-                old.unlink()
-    except OSError as exc:
-        log.warning("calibration cache not written (%s): %s", path.parent, exc.strerror or exc)
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+    """A cache that cannot be written only costs the next start its measuring time."""
+    write_json(path, dataclasses.asdict(result), _KEEP)
