@@ -14,8 +14,9 @@ import json
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 log = logging.getLogger(__name__)
 
@@ -25,32 +26,44 @@ def read_json(path: Path) -> Any | None:
         data = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
         return None
-    with contextlib.suppress(OSError):
-        os.utime(path)  # in use: pruning keeps the most recently used
+    used(path)
     return data
+
+
+def used(path: Path) -> None:
+    """Mark a file read: pruning keeps the most recently used."""
+    with contextlib.suppress(OSError):
+        os.utime(path)
 
 
 def write_json(path: Path, data: Any, keep: int) -> None:
     """`path` is named `<kind>-<hash>.json`; older files of that kind beyond
     the `keep` most recent are removed."""
+    write(path, lambda fh: fh.write(json.dumps(data, ensure_ascii=False).encode()), keep)
+
+
+def write(path: Path, fill: Callable[[BinaryIO], object], keep: int) -> None:
+    """`fill` writes the file `<kind>-<hash>.<suffix>`, into a temporary file
+    renamed into place; then older files of that kind and suffix beyond the
+    `keep` most recent are removed (another process may be pruning too)."""
     kind = path.name.split("-", 1)[0]
     tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{kind}-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{kind}-", suffix=path.suffix)
+        with os.fdopen(fd, "wb") as fh:
+            fill(fh)
         os.replace(tmp, path)
         tmp = None
         dated = []
-        for old in path.parent.glob(f"{kind}-*.json"):
+        for old in path.parent.glob(f"{kind}-*{path.suffix}"):
             with contextlib.suppress(OSError):
                 dated.append((old.stat().st_mtime, old))
         for _, old in sorted(dated, reverse=True)[keep:]:
             with contextlib.suppress(OSError):
                 old.unlink()
     except OSError as exc:
-        log.warning("%s not cached (%s): %s", kind, path.parent, exc.strerror or exc)
+        log.warning("%s cache not written (%s): %s", kind, path.parent, exc.strerror or exc)
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
