@@ -609,12 +609,8 @@ class _Turn:
         """A story no sentence settles and no view alone answers: the whole
         message's topic when it stands clearly ahead and one sentence, on
         which the character and word views agree, puts it first too."""
-        candidates = whole.candidates
-        if not candidates or candidates[0].label not in self.pack.topics:
-            return whole
-        best = candidates[0]
-        runner_up = candidates[1].score if len(candidates) > 1 else 0.0
-        if best.score - runner_up < story.VIEWS_AGREE_LEAD:
+        label = self.leading_topic(whole, 0.0, story.VIEWS_AGREE_LEAD)
+        if label is None:
             return whole
         for sentence in parts:
             own = self.rank_part(sentence)
@@ -622,41 +618,41 @@ class _Turn:
             if (
                 own.agree
                 and first is not None
-                and first.label == best.label
+                and first.label == label
                 and first.score >= story.SENTENCE_AGREES_SCORE
             ):
-                return replace(whole, topic=best.label, choices=())
+                return replace(whole, topic=label, choices=())
         return whole
 
     def unspaced_lead(self, text: str, whole: Match) -> Match:
         """Chinese and Korean messages score lower than others (their tokens
         are character pairs): one whose best topic stands far ahead of every
         other label is answered below the usual bar."""
-        candidates = whole.candidates
-        if not story.unspaced_enough(text) or not candidates:
+        if not story.unspaced_enough(text):
             return whole
-        best = candidates[0]
-        runner_up = candidates[1].score if len(candidates) > 1 else 0.0
-        if (
-            best.label in self.pack.topics
-            and best.score >= story.UNSPACED_LEAD_SCORE
-            and best.score - runner_up >= story.UNSPACED_LEAD
-        ):
-            return replace(whole, topic=best.label, choices=())
-        return whole
+        label = self.leading_topic(whole, story.UNSPACED_LEAD_SCORE, story.UNSPACED_LEAD)
+        return whole if label is None else replace(whole, topic=label, choices=())
 
     def views_agree(self, whole: Match, ranking: Ranking) -> Match:
         """A story no sentence settles: the whole message's topic when the
         character and word views pick it and it leads the next label (an
         out-of-scope intent included) clearly."""
-        candidates = whole.candidates
-        if not ranking.agree or not candidates or candidates[0].label not in self.pack.topics:
+        if not ranking.agree:
             return whole
+        label = self.leading_topic(whole, story.VIEWS_AGREE_SCORE, story.VIEWS_AGREE_LEAD)
+        return whole if label is None else replace(whole, topic=label, choices=())
+
+    def leading_topic(self, whole: Match, score: float, lead: float) -> str | None:
+        """The whole message's best label, if it is a topic scoring at least
+        `score` and ahead of the next label (an intent included) by `lead`."""
+        candidates = whole.candidates
+        if not candidates or candidates[0].label not in self.pack.topics:
+            return None
         best = candidates[0]
         runner_up = candidates[1].score if len(candidates) > 1 else 0.0
-        if best.score < story.VIEWS_AGREE_SCORE or best.score - runner_up < story.VIEWS_AGREE_LEAD:
-            return whole
-        return replace(whole, topic=best.label, choices=())
+        if best.score < score or best.score - runner_up < lead:
+            return None
+        return best.label
 
     def asks_elsewhere(self, text: str, whole: Match) -> bool:
         """A story whose every real question is out of scope ("...my son is
