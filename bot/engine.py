@@ -459,6 +459,8 @@ class _Turn:
             and self.asks_elsewhere(text, match)
         ):
             match = replace(match, topic=None, intent=OUT_OF_SCOPE, choices=())
+        if match.topic is not None and self.lacks_signal(match.topic, match):
+            match = self.place_only(match)
         if match.topic is not None:
             return self.writer.answer(
                 self.pack.topics[match.topic],
@@ -669,6 +671,28 @@ class _Turn:
         asked = [p for p in parts if story.is_question(p)] or parts[-1:]
         asked = [p for p in asked if story.says_enough(p)]
         return bool(asked) and all(self.match_part(p).intent == OUT_OF_SCOPE for p in asked)
+
+    def lacks_signal(self, topic: str, match: Match) -> bool:
+        """A topic about a place (agents at hospitals) asked about with none
+        of the signals it needs (immigration, agents, papers, fear...):
+        "visiting hours at Bellevue" names the place and nothing of ours."""
+        needs = self.pack.topics[topic].needs_signals
+        return bool(needs) and not needs & match.signals
+
+    def place_only(self, match: Match) -> Match:
+        """A place named without a sign of why: never a confident answer.
+        Did-you-mean choices, the place's topic first (a frightened "can I
+        take my son to the hospital" still finds it); a decline when the
+        out-of-scope reading is as close as the next topic (prayer times,
+        school calendars: not ours)."""
+        tuning = self.brain.matcher.settings
+        best = match.candidates[0].score if match.candidates else 0.0
+        near = [c for c in match.candidates if best - c.score <= tuning.choice_window]
+        if any(c.label == INTENT_PREFIX + OUT_OF_SCOPE for c in near):
+            return replace(match, topic=None, intent=OUT_OF_SCOPE, choices=())
+        topics = [c.label for c in match.candidates if c.label in self.pack.topics]
+        offered = tuple(dict.fromkeys([*([match.topic] if match.topic else []), *topics]))
+        return replace(match, topic=None, choices=offered[: tuning.max_choices])
 
     def second_question(self, asked: list[str], answered: str) -> Topic | None:
         """Another question in the same message, about another topic: the

@@ -47,6 +47,13 @@ def test_the_mini_pack_loads(tmp_path: Path) -> None:
             "related:",
         ),
         (
+            "topics/schools.yaml",
+            "related: [about]",
+            "related: [about]\nneeds_signals: [enforcment]",
+            "unknown signal 'enforcment'",
+            "needs_signals:",
+        ),
+        (
             "pack.yaml",
             "topics: [schools, about]",
             "topics: [schools, about, ghost]",
