@@ -503,6 +503,8 @@ class _Turn:
         part = self.match_part(two.main)
         if part.topic == whole.topic:
             return whole
+        if self.second_took_over(two, part, whole):
+            return replace(whole, topic=part.topic, confidence=part.confidence, choices=())
         known: list[bool] = []
 
         def pulled() -> bool:
@@ -551,6 +553,26 @@ class _Turn:
             # this?") and says little alone: the whole must put it first.
             return whole
         return replace(whole, topic=part.topic, confidence=part.confidence, choices=())
+
+    def second_took_over(self, two: story.TwoQuestions, part: Match, whole: Match) -> bool:
+        """Two clear questions, the whole message answering the second: "...
+        what do I need to register him at school? And my wife wants to learn
+        English, is there a free class?" The main question, confident alone
+        with every view agreeing, and a close second in the whole message, is
+        the one answered (the other is offered as a button), even after a
+        story, where a main question usually leans on the whole."""
+        if whole.topic is None or part.topic is None or not whole.candidates:
+            return False
+        window = self.brain.matcher.settings.choice_window
+        best = whole.candidates[0].score
+        close = any(
+            c.label == part.topic and best - c.score <= window for c in whole.candidates
+        )
+        return (
+            close
+            and self.clear_part(two.main)
+            and any(self.match_part(other).topic == whole.topic for other in two.others)
+        )
 
     def main_unclear(self, part: Match, whole: Match) -> Match:
         """Did-you-mean choices for two questions whose main one is unclear:
