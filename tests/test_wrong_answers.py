@@ -39,3 +39,21 @@ def test_the_first_of_two_clear_questions_is_answered_the_other_offered(
     assert reply.topic == main, (reply.topic, reply.choices)
     data = [b.data for row in reply.buttons for b in row if b.data]
     assert f"t:{other}:{reply.language}" in data, data
+
+
+# A volunteered status in Maghrebi or Levantine Arabic, in Latin letters or
+# Arabic script, was not known as one: its words ("papers") pulled the
+# question toward legal help. Set aside, the question is answered, with the
+# one line that the bot never needs anyone's status.
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("salam, fin n9ra l'anglais fabor f new york, ana ma3andich lwra9", "english-classes"),
+        ("wach n9der nsjel wldi f lmdrasa? ma3andich lwra9", "school-enrollment"),
+        ("فين نقرا الانجليزية بلاش؟ ماعنديش لوراق", "english-classes"),
+    ],
+)
+def test_a_status_said_in_dialect_is_set_aside(nyc_say: Say, text: str, topic: str) -> None:
+    reply = nyc_say(text)
+    assert reply.topic == topic, (reply.topic, reply.choices)
+    assert reply.language == "ar" and reply.notes, reply.notes
