@@ -135,3 +135,16 @@ def test_a_short_stem_is_a_plain_word() -> None:
     index = PhraseIndex({"x": ["de*"]})
     assert index.find("deport") == set()
     assert index.find("de") == {"x"}
+
+
+def test_every_stem_in_the_pack_is_one_word() -> None:
+    # "protected area*" would be read as the words "protected area" (a stem
+    # is one word): a star elsewhere is a slip in the table.
+    pack = load_pack(CONTENT).pack
+    assert pack is not None
+    for name, per_language in pack.conversation.signals.items():
+        for language, phrases in per_language.items():
+            for phrase in phrases:
+                star = phrase.strip().endswith("*")
+                assert not star or len(phrase.split()) == 1, (name, language, phrase)
+                assert "*" not in phrase.strip().rstrip("*"), (name, language, phrase)
