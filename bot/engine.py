@@ -451,6 +451,8 @@ class _Turn:
             match = self.main_question(two, match)
         if match.topic is None and match.intent is None and story.is_long(text, words):
             match = self.story_match(text, match, ranking)
+            if match.topic is not None and self.near_out_of_scope(match):
+                match = self.not_confident(match, decline=False)
         if match.topic is None and match.intent is None and not match.choices:
             match = self.unspaced_lead(text, match)
         if (
@@ -460,7 +462,7 @@ class _Turn:
         ):
             match = replace(match, topic=None, intent=OUT_OF_SCOPE, choices=())
         if match.topic is not None and self.lacks_signal(match.topic, match):
-            match = self.place_only(match)
+            match = self.not_confident(match)
         if match.topic is not None:
             return self.writer.answer(
                 self.pack.topics[match.topic],
@@ -701,16 +703,34 @@ class _Turn:
         needs = self.pack.topics[topic].needs_signals
         return bool(needs) and not needs & match.signals
 
-    def place_only(self, match: Match) -> Match:
-        """A place named without a sign of why: never a confident answer.
-        Did-you-mean choices, the place's topic first (a frightened "can I
-        take my son to the hospital" still finds it); a decline when the
-        out-of-scope reading is as close as the next topic (prayer times,
-        school calendars: not ours)."""
+    def near_out_of_scope(self, match: Match) -> bool:
+        """A story's topic (story_match) that the whole message reads about
+        as well out of scope ("I was a nurse at home, how do I get my diploma
+        recognised? Is that done at immigration or a city office?"): the
+        whole must put the topic ahead of that reading by the margin any
+        answer needs over the next label. (Not the wider out-of-scope margin
+        of Matcher.decide: a story's everyday words raise that reading.) The
+        views-agree and Chinese/Korean lead rules already ask a lead over
+        every other label, intents too."""
+        own = next((c.score for c in match.candidates if c.label == match.topic), None)
+        outside = next(
+            (c.score for c in match.candidates if c.label == INTENT_PREFIX + OUT_OF_SCOPE), None
+        )
+        if own is None or outside is None:
+            return False
+        return own - outside < self.brain.matcher.settings.answer_margin
+
+    def not_confident(self, match: Match, decline: bool = True) -> Match:
+        """A topic that may not be what is asked: never a confident answer.
+        Did-you-mean choices, that topic first (a frightened "can I take my
+        son to the hospital" still finds agents at hospitals); a decline when
+        the out-of-scope reading is as close as the next topic (prayer times,
+        school calendars: not ours). With `decline` False, choices always:
+        the story's reading stays on offer."""
         tuning = self.brain.matcher.settings
         best = match.candidates[0].score if match.candidates else 0.0
         near = [c for c in match.candidates if best - c.score <= tuning.choice_window]
-        if any(c.label == INTENT_PREFIX + OUT_OF_SCOPE for c in near):
+        if decline and any(c.label == INTENT_PREFIX + OUT_OF_SCOPE for c in near):
             return replace(match, topic=None, intent=OUT_OF_SCOPE, choices=())
         topics = [c.label for c in match.candidates if c.label in self.pack.topics]
         offered = tuple(dict.fromkeys([*([match.topic] if match.topic else []), *topics]))

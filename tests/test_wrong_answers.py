@@ -57,3 +57,14 @@ def test_a_status_said_in_dialect_is_set_aside(nyc_say: Say, text: str, topic: s
     reply = nyc_say(text)
     assert reply.topic == topic, (reply.topic, reply.choices)
     assert reply.language == "ar" and reply.notes, reply.notes
+
+
+def test_a_story_read_as_well_out_of_scope_is_not_answered(nyc_say: Say) -> None:
+    # One sentence ("is that something immigration handles or a city office?")
+    # reads as a topic, but the whole message reads about as well out of
+    # scope: a story's topic must be clear of that reading, as any other is.
+    reply = nyc_say(
+        "I worked as an accountant in Lagos for twelve years. How can I get my degree "
+        "recognised in New York? Is that something immigration handles or a city office?"
+    )
+    assert reply.topic is None, reply.topic
