@@ -461,6 +461,9 @@ class _Turn:
             and self.asks_elsewhere(text, match)
         ):
             match = replace(match, topic=None, intent=OUT_OF_SCOPE, choices=())
+        several = self.several_places(match)
+        if several is not None:
+            match = replace(match, topic=several, choices=())
         if match.topic is not None and self.lacks_signal(match.topic, match):
             match = self.not_confident(match)
         if match.topic is not None:
@@ -695,6 +698,25 @@ class _Turn:
         asked = [p for p in parts if story.is_question(p)] or parts[-1:]
         asked = [p for p in asked if story.says_enough(p)]
         return bool(asked) and all(self.match_part(p).intent == OUT_OF_SCOPE for p in asked)
+
+    def several_places(self, match: Match) -> str | None:
+        """A message naming two or more places ("can ICE arrest people in
+        schools, hospitals or churches?") asks about them together: the topic
+        that answers several (sensitive locations), when the message reads
+        that way too (among its best labels) and is about to get a place's
+        topic or choices. One place's topic would answer a part of it."""
+        about = match.topic or (match.choices[0] if match.choices else None)
+        if about is None or not self.pack.topics[about].needs_signals:
+            return None  # not about to answer with a place (a topic that needs a sign)
+        ranked = {c.label for c in match.candidates}
+        for topic in self.pack.topics.values():
+            if (
+                topic.id in ranked
+                and len(topic.answers_several & match.signals) >= 2
+                and not self.lacks_signal(topic.id, match)
+            ):
+                return topic.id
+        return None
 
     def lacks_signal(self, topic: str, match: Match) -> bool:
         """A topic about a place (agents at hospitals) asked about with none

@@ -148,3 +148,27 @@ def test_every_stem_in_the_pack_is_one_word() -> None:
                 star = phrase.strip().endswith("*")
                 assert not star or len(phrase.split()) == 1, (name, language, phrase)
                 assert "*" not in phrase.strip().rstrip("*"), (name, language, phrase)
+
+
+# Several places named together ask about them together: the topic that
+# answers several (sensitive locations), not the first place's own topic.
+SEVERAL_PLACES = [
+    "are schools and hospitals still safe from immigration",
+    "¿la migra puede entrar a escuelas, iglesias y hospitales?",
+    "移民局现在能去学校、医院和教堂抓人吗",
+    "может ли ICE арестовать в школе или в больнице",
+    "ICE কি স্কুল, হাসপাতাল বা মসজিদে ধরতে পারে",
+    "èske ICE ka arete moun nan lekòl, lopital oswa legliz",
+    "کیا امیگریشن والے اسکول، ہسپتال یا مسجد سے گرفتار کر سکتے ہیں",
+    "czy ICE może aresztować w szkole, szpitalu albo kościele",
+]
+
+
+@pytest.mark.parametrize("text", SEVERAL_PLACES)
+def test_several_places_named_together_get_the_topic_about_them_all(say: Say, text: str) -> None:
+    reply = say(text)
+    assert reply.topic == "sensitive-locations", (text, reply.topic, reply.choices)
+
+
+def test_several_places_with_no_sign_of_why_get_no_topic(say: Say) -> None:
+    assert say("what time do schools and hospitals close on christmas eve").topic is None

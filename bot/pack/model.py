@@ -108,6 +108,10 @@ class TopicFile(_Frozen):
     # when the message carries one of these signals (conversation.yaml):
     # without one the question may not be ours at all.
     needs_signals: tuple[str, ...] = ()
+    # A topic about several places together (sensitive locations) answers a
+    # message that names two or more of these signals' places ("schools,
+    # hospitals or churches"), where one place's topic would answer a part.
+    answers_several: tuple[str, ...] = ()
     sources: tuple[Source, ...] = Field(min_length=1)
     languages: dict[str, LanguageBlock]
 
@@ -134,6 +138,7 @@ class Topic:
 
     __slots__ = (
         "_blocks",
+        "answers_several",
         "default_language",
         "id",
         "needs_signals",
@@ -146,6 +151,7 @@ class Topic:
         self.id = spec.id
         self.urgent = spec.urgent
         self.needs_signals = frozenset(spec.needs_signals)
+        self.answers_several = frozenset(spec.answers_several)
         self.related = spec.related
         self.sources = spec.sources
         self.default_language = default_language
