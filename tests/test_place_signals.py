@@ -44,6 +44,8 @@ NOT_OURS = [
     "مسجد میں جمعہ کی نماز کتنے بجے ہے",
     "ہسپتال میں ملاقات کا وقت کیا ہے",
     "masjid mein juma ki namaz kab hai",
+    "salat el jom3a fel masjid emta",
+    "mawa3id el ziyara fel mostashfa emta",
     "o której jest msza w kościele w niedzielę",
     "quelles sont les heures de visite à l'hôpital",
 ]
@@ -68,6 +70,8 @@ OURS = [
     ("کیا امیگریشن والے ہسپتال میں آ سکتے ہیں", "ice-at-hospitals"),
     ("est-ce que l'ICE peut entrer dans une école", "ice-at-schools"),
     ("czy ICE może wejść do kościoła", "ice-at-places-of-worship"),
+    ("momken el ICE yod5ol el masjid", "ice-at-places-of-worship"),
+    ("school e police dhukte pare? bhoy lagche", "ice-at-schools"),
 ]
 
 
