@@ -451,6 +451,8 @@ class _Turn:
             match = self.main_question(two, match)
         if match.topic is None and match.intent is None and story.is_long(text, words):
             match = self.story_match(text, match, ranking)
+            if match.topic is not None and self.near_out_of_scope(match):
+                match = self.not_confident(match, decline=False)
         if match.topic is None and match.intent is None and not match.choices:
             match = self.unspaced_lead(text, match)
         if (
@@ -459,6 +461,11 @@ class _Turn:
             and self.asks_elsewhere(text, match)
         ):
             match = replace(match, topic=None, intent=OUT_OF_SCOPE, choices=())
+        several = self.several_places(match)
+        if several is not None:
+            match = replace(match, topic=several, choices=())
+        if match.topic is not None and self.lacks_signal(match.topic, match):
+            match = self.not_confident(match)
         if match.topic is not None:
             return self.writer.answer(
                 self.pack.topics[match.topic],
@@ -501,6 +508,8 @@ class _Turn:
         part = self.match_part(two.main)
         if part.topic == whole.topic:
             return whole
+        if self.second_took_over(two, part, whole):
+            return replace(whole, topic=part.topic, confidence=part.confidence, choices=())
         known: list[bool] = []
 
         def pulled() -> bool:
@@ -549,6 +558,26 @@ class _Turn:
             # this?") and says little alone: the whole must put it first.
             return whole
         return replace(whole, topic=part.topic, confidence=part.confidence, choices=())
+
+    def second_took_over(self, two: story.TwoQuestions, part: Match, whole: Match) -> bool:
+        """Two clear questions, the whole message answering the second: "...
+        what do I need to register him at school? And my wife wants to learn
+        English, is there a free class?" The main question, confident alone
+        with every view agreeing, and a close second in the whole message, is
+        the one answered (the other is offered as a button), even after a
+        story, where a main question usually leans on the whole."""
+        if whole.topic is None or part.topic is None or not whole.candidates:
+            return False
+        window = self.brain.matcher.settings.choice_window
+        best = whole.candidates[0].score
+        close = any(
+            c.label == part.topic and best - c.score <= window for c in whole.candidates
+        )
+        return (
+            close
+            and self.clear_part(two.main)
+            and any(self.match_part(other).topic == whole.topic for other in two.others)
+        )
 
     def main_unclear(self, part: Match, whole: Match) -> Match:
         """Did-you-mean choices for two questions whose main one is unclear:
@@ -669,6 +698,65 @@ class _Turn:
         asked = [p for p in parts if story.is_question(p)] or parts[-1:]
         asked = [p for p in asked if story.says_enough(p)]
         return bool(asked) and all(self.match_part(p).intent == OUT_OF_SCOPE for p in asked)
+
+    def several_places(self, match: Match) -> str | None:
+        """A message naming two or more places ("can ICE arrest people in
+        schools, hospitals or churches?") asks about them together: the topic
+        that answers several (sensitive locations), when the message reads
+        that way too (among its best labels) and is about to get a place's
+        topic or choices. One place's topic would answer a part of it."""
+        about = match.topic or (match.choices[0] if match.choices else None)
+        if about is None or not self.pack.topics[about].needs_signals:
+            return None  # not about to answer with a place (a topic that needs a sign)
+        ranked = {c.label for c in match.candidates}
+        for topic in self.pack.topics.values():
+            if (
+                topic.id in ranked
+                and len(topic.answers_several & match.signals) >= 2
+                and not self.lacks_signal(topic.id, match)
+            ):
+                return topic.id
+        return None
+
+    def lacks_signal(self, topic: str, match: Match) -> bool:
+        """A topic about a place (agents at hospitals) asked about with none
+        of the signals it needs (immigration, agents, papers, fear...):
+        "visiting hours at Bellevue" names the place and nothing of ours."""
+        needs = self.pack.topics[topic].needs_signals
+        return bool(needs) and not needs & match.signals
+
+    def near_out_of_scope(self, match: Match) -> bool:
+        """A story's topic (story_match) that the whole message reads about
+        as well out of scope ("I was a nurse at home, how do I get my diploma
+        recognised? Is that done at immigration or a city office?"): the
+        whole must put the topic ahead of that reading by the margin any
+        answer needs over the next label. (Not the wider out-of-scope margin
+        of Matcher.decide: a story's everyday words raise that reading.) The
+        views-agree and Chinese/Korean lead rules already ask a lead over
+        every other label, intents too."""
+        own = next((c.score for c in match.candidates if c.label == match.topic), None)
+        outside = next(
+            (c.score for c in match.candidates if c.label == INTENT_PREFIX + OUT_OF_SCOPE), None
+        )
+        if own is None or outside is None:
+            return False
+        return own - outside < self.brain.matcher.settings.answer_margin
+
+    def not_confident(self, match: Match, decline: bool = True) -> Match:
+        """A topic that may not be what is asked: never a confident answer.
+        Did-you-mean choices, that topic first (a frightened "can I take my
+        son to the hospital" still finds agents at hospitals); a decline when
+        the out-of-scope reading is as close as the next topic (prayer times,
+        school calendars: not ours). With `decline` False, choices always:
+        the story's reading stays on offer."""
+        tuning = self.brain.matcher.settings
+        best = match.candidates[0].score if match.candidates else 0.0
+        near = [c for c in match.candidates if best - c.score <= tuning.choice_window]
+        if decline and any(c.label == INTENT_PREFIX + OUT_OF_SCOPE for c in near):
+            return replace(match, topic=None, intent=OUT_OF_SCOPE, choices=())
+        topics = [c.label for c in match.candidates if c.label in self.pack.topics]
+        offered = tuple(dict.fromkeys([*([match.topic] if match.topic else []), *topics]))
+        return replace(match, topic=None, choices=offered[: tuning.max_choices])
 
     def second_question(self, asked: list[str], answered: str) -> Topic | None:
         """Another question in the same message, about another topic: the

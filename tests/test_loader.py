@@ -47,6 +47,20 @@ def test_the_mini_pack_loads(tmp_path: Path) -> None:
             "related:",
         ),
         (
+            "topics/schools.yaml",
+            "related: [about]",
+            "related: [about]\nneeds_signals: [enforcment]",
+            "unknown signal 'enforcment'",
+            "needs_signals:",
+        ),
+        (
+            "topics/schools.yaml",
+            "related: [about]",
+            "related: [about]\nanswers_several: [place_school, place_nowhere]",
+            "unknown signal 'place_school'",
+            "answers_several:",
+        ),
+        (
             "pack.yaml",
             "topics: [schools, about]",
             "topics: [schools, about, ghost]",

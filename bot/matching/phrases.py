@@ -8,6 +8,15 @@ from collections.abc import Iterable, Mapping
 from ..normalize import pack_normalize
 from .words import UNSPACED
 
+# Stems are looked up by their first letters; a stem is at least this long.
+STEM_KEY = 3
+
+
+def _is_stem(phrase: str) -> bool:
+    """One word ending in "*", at least STEM_KEY letters before it."""
+    word = phrase.strip()
+    return word.endswith("*") and " " not in word and len(word) > STEM_KEY
+
 
 class PhraseIndex:
     """Which named phrase lists occur in a normalised message: whole words in
@@ -15,13 +24,21 @@ class PhraseIndex:
 
     Phrases are indexed by first word (or first character), so one pass over
     the message's words and CJK characters finds every list that matches.
+
+    A single word ending in "*" is a stem: "deport*" is found in "deported"
+    and "deportation" (a signal's word table stays short in languages that
+    inflect, and holds up against a wrong ending).
     """
 
     def __init__(self, named: Mapping[str, Iterable[str]]):
         self._by_word: dict[str, list[tuple[str, str]]] = {}
         self._by_char: dict[str, list[tuple[str, str]]] = {}
+        self._stems: dict[str, list[tuple[str, str]]] = {}  # by their first STEM_KEY letters
         for name, phrases in named.items():
-            for phrase in {pack_normalize(p) for p in phrases} - {""}:
+            stems = {pack_normalize(p) for p in phrases if _is_stem(p)} - {""}
+            for stem in stems:
+                self._stems.setdefault(stem[:STEM_KEY], []).append((stem, name))
+            for phrase in {pack_normalize(p) for p in phrases if not _is_stem(p)} - {""}:
                 if UNSPACED.search(phrase):
                     self._by_char.setdefault(phrase[0], []).append((f"{phrase}", name))
                 else:
@@ -33,6 +50,9 @@ class PhraseIndex:
         for word in set(normalized_text.split()):
             for phrase, name in self._by_word.get(word, ()):
                 if name not in found and phrase in padded:
+                    found.add(name)
+            for stem, name in self._stems.get(word[:STEM_KEY], ()):
+                if name not in found and word.startswith(stem):
                     found.add(name)
         if self._by_char:
             for m in UNSPACED.finditer(normalized_text):

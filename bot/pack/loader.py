@@ -311,6 +311,11 @@ def _check(
                 report.add(doc, ("related", ri), f"unknown related topic {rel!r}")
             elif rel == topic.id:
                 report.add(doc, ("related", ri), "a topic cannot be related to itself")
+        for listed in ("needs_signals", "answers_several"):
+            for ni, name in enumerate(getattr(topic, listed)):
+                if name not in conversation.signals:
+                    # Unknown, it would never be found: the rule could never hold.
+                    report.add(doc, (listed, ni), f"unknown signal {name!r}")
         for code, block in topic.languages.items():
             if code not in languages:
                 report.add(doc, ("languages", code), f"unknown language code {code!r}")

@@ -103,6 +103,15 @@ class TopicFile(_Frozen):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,40}$")
     urgent: StrictBool = False
     related: tuple[str, ...] = ()
+    # A topic about a place that residents also ask about for other reasons
+    # (a hospital's visiting hours, a mosque's prayer times) is answered only
+    # when the message carries one of these signals (conversation.yaml):
+    # without one the question may not be ours at all.
+    needs_signals: tuple[str, ...] = ()
+    # A topic about several places together (sensitive locations) answers a
+    # message that names two or more of these signals' places ("schools,
+    # hospitals or churches"), where one place's topic would answer a part.
+    answers_several: tuple[str, ...] = ()
     sources: tuple[Source, ...] = Field(min_length=1)
     languages: dict[str, LanguageBlock]
 
@@ -127,11 +136,22 @@ def source_version(title: str | None, answer: str | None) -> str:
 class Topic:
     """One topic, ready to serve: read-only after loading."""
 
-    __slots__ = ("_blocks", "default_language", "id", "related", "sources", "urgent")
+    __slots__ = (
+        "_blocks",
+        "answers_several",
+        "default_language",
+        "id",
+        "needs_signals",
+        "related",
+        "sources",
+        "urgent",
+    )
 
     def __init__(self, spec: TopicFile, default_language: str):
         self.id = spec.id
         self.urgent = spec.urgent
+        self.needs_signals = frozenset(spec.needs_signals)
+        self.answers_several = frozenset(spec.answers_several)
         self.related = spec.related
         self.sources = spec.sources
         self.default_language = default_language
