@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from .. import romanised
+from .. import malloc, romanised
 from ..language_words import LATIN
 from ..normalize import normalize, pack_normalize
 from .cache import load_arrays, store_arrays
@@ -80,6 +80,16 @@ class Matcher:
         self._unknown_idf = float(idf.max()) if len(idf) else 1.0
         shape = (len(self.word_features.vocab), len(self.labels))
         linear = LinearWords.from_arrays(cached, shape) if cached else None
+        trained = linear is None
+        if linear is None:
+            linear = LinearWords.train(
+                self.word_features, self.phrase_label, len(self.labels), self.settings.linear_c
+            )
+            # Training's many small temporaries leave freed heap behind.
+            malloc.trim()
+        self.linear = linear
+        # Built after the training: pypinyin's tables (the romanised keys of
+        # Chinese) and the training's temporaries are never in memory at once.
         self.romanised = (
             RomanisedView(self.phrases, self.phrase_label, len(self.labels), cached)
             if romanised
@@ -92,16 +102,11 @@ class Matcher:
         self._latin_words = frozenset(
             w for i in self._latin_rows.tolist() for w in self.texts[i].split()
         )
-        if linear is None:
-            linear = LinearWords.train(
-                self.word_features, self.phrase_label, len(self.labels), self.settings.linear_c
-            )
-            if cache:
-                arrays = {**self.index.arrays(), **self.word_features.arrays()}
-                if self.romanised is not None:
-                    arrays.update(self.romanised.arrays())
-                store_arrays(cache, {**arrays, **linear.arrays()})
-        self.linear = linear
+        if trained and cache:
+            arrays = {**self.index.arrays(), **self.word_features.arrays()}
+            if self.romanised is not None:
+                arrays.update(self.romanised.arrays())
+            store_arrays(cache, {**arrays, **linear.arrays()})
         # token_sort_ratio is ratio over sorted tokens: sort the phrasings once.
         self.sorted_texts = [" ".join(sorted(t.split())) for t in self.texts]
         # The same, for picking the fuzzy pool with one numpy take (a quarter
