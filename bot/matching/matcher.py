@@ -14,6 +14,7 @@ from rapidfuzz import fuzz, process
 from .. import malloc, romanised
 from ..language_words import LATIN
 from ..normalize import normalize, pack_normalize
+from ..romanised import release_pinyin
 from .cache import load_arrays, store_arrays
 from .chars import CharIndex
 from .linear import LinearWords
@@ -89,12 +90,15 @@ class Matcher:
             malloc.trim()
         self.linear = linear
         # Built after the training: pypinyin's tables (the romanised keys of
-        # Chinese) and the training's temporaries are never in memory at once.
+        # Chinese) and the training's temporaries are never in memory at once;
+        # and the tables are let go as soon as the keys are made.
         self.romanised = (
             RomanisedView(self.phrases, self.phrase_label, len(self.labels), cached)
             if romanised
             else None
         )
+        if release_pinyin():
+            malloc.trim()
         # The phrasings of Latin-script languages, which a romanised message
         # must fit less well than its own language's keyed phrasings.
         self._latin_rows = np.flatnonzero([p.language in LATIN for p in self.phrases])

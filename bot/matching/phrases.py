@@ -79,4 +79,3 @@ class Phrases:
                 covered[at : at + len(needle)] = [True] * len(needle)
                 at = padded.find(needle, at + 1)
         return all(covered)
-
