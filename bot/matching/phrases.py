@@ -79,3 +79,4 @@ class Phrases:
                 covered[at : at + len(needle)] = [True] * len(needle)
                 at = padded.find(needle, at + 1)
         return all(covered)
+
