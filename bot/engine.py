@@ -11,10 +11,9 @@ import logging
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
 from pathlib import Path
 
-from . import errors, malloc, normalized, settings, shorthand, story, ui
+from . import errors, localized, malloc, normalized, settings, shorthand, story, ui
 from .calibration import Calibration, Measured, calibrated_settings, measure_apart
 from .callbacks import Action, decode, parse_payload
 from .i18n import CatalogProblem, Catalogs, load_catalogs
@@ -22,7 +21,6 @@ from .languages import Detection, LanguageDetector, negotiate
 from .matching import INTENT_PREFIX, Match, Matcher, Phrase, Ranking
 from .matching.phrases import Phrases
 from .normalize import clean, normalize
-from .pack.answers import format_day
 from .pack.loader import Problem, load_pack
 from .pack.model import Pack, Topic
 from .replies import Reply, Writer
@@ -101,8 +99,9 @@ def build_brain(
         # good one. (A missing or fuzzy entry only falls back to English.)
         return None, report
     matcher, samples, calibration = _index(pack, cache_dir, calibrate_now)
-    for language in pack.languages:  # load Babel's locale data now, not on a resident's time
-        format_day(date.today(), language)
+    # Review dates and language names written now, not on a resident's time
+    # (from the cache when it has them: then Babel's locale data is never loaded).
+    localized.prepare(pack, cache_dir)
     detector = LanguageDetector(pack.languages, samples)
     openers = story.Openers(
         p

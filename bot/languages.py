@@ -35,11 +35,24 @@ RTL = frozenset({"ar", "ur", "fa", "he", "ps", "yi", "dv", "sd", "ug"})
 _HT_NAMES = {"en": "anglè", "es": "panyòl", "fr": "franse", "ht": "kreyòl ayisyen"}
 
 
+# Names already known: filled by bot/localized.py so that a start from the
+# cache never loads Babel's locale data.
+_NAMES: dict[tuple[str, str | None], str] = {}
+
+
+def remember_names(rows: Iterable[tuple[str, str | None, str]]) -> None:
+    """(code, in_language, name) rows, as `display_name` would give them."""
+    _NAMES.update(((code, within), name) for code, within, name in rows)
+
+
 @lru_cache(maxsize=256)
 def display_name(code: str, in_language: str | None = None) -> str:
     """A language's name: by default in that language itself, capitalised for a
     button ("Español"); with `in_language`, as it reads inside a sentence of that
     language ("inglés" in Spanish)."""
+    known = _NAMES.get((code, in_language))
+    if known is not None:
+        return known
     target = in_language or code
     name = _HT_NAMES.get(code) if target == "ht" else None
     if name is None:

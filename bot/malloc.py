@@ -14,6 +14,7 @@ import ctypes
 import ctypes.util
 import functools
 import logging
+from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 
@@ -36,3 +37,27 @@ def fix_mmap_threshold() -> bool:
     if not done:
         log.debug("mallopt(M_MMAP_THRESHOLD) refused")
     return done
+
+
+@functools.cache
+def _trimmer() -> Callable[[int], int] | None:
+    name = ctypes.util.find_library("c")
+    try:
+        trim = ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError, TypeError):
+        return None
+    trim.argtypes = [ctypes.c_size_t]
+    trim.restype = ctypes.c_int
+    return trim
+
+
+def trim() -> bool:
+    """Hand the heap's free pages back to the operating system.
+
+    Small blocks (below the threshold above) come from the heap, and a
+    build that makes many of them (the linear view's training: thousands of
+    batch arrays) leaves tens of MB of free heap between the blocks still
+    in use, which free() alone never returns. False where the C library is
+    not glibc."""
+    call = _trimmer()
+    return bool(call(0)) if call is not None else False

@@ -250,3 +250,19 @@ def test_a_topic_close_to_its_out_of_scope_reading_is_not_answered(matcher: Matc
     assert close.topic is None and close.intent is None
     assert "hospital" in close.choices
     assert matcher.decide(ranking(0.60)).topic == "hospital"
+
+
+def test_training_steps_are_cut_as_they_are_trained_and_alike_every_time() -> None:
+    """A big block's steps are never all in memory at once (they are cut
+    lazily), and every block trained on all rows gets the same steps."""
+    m = Matcher(_bank(SHARED_WORDS))
+    f = m.word_features
+    n = len(m.texts)
+    order = np.argsort(f.docs, kind="stable")
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(f.docs, minlength=n), out=indptr[1:])
+    cut = linear._cut_steps(np.arange(n), indptr, f.ids[order], f.unit[order])
+    assert not isinstance(cut, list | tuple)
+    first = next(iter(cut))
+    again = next(iter(linear._cut_steps(np.arange(n), indptr, f.ids[order], f.unit[order])))
+    assert np.array_equal(first.rows, again.rows) and np.array_equal(first.words, again.words)

@@ -76,12 +76,12 @@ class CharIndex:
         # One stable sort of the occurrences by code gives the vocabulary,
         # and within each n-gram its documents in order (occurrences come
         # document by document): (n-gram, document) runs are the postings.
-        occ_docs, occ_codes = _corpus_codes(texts)
-        order = np.argsort(occ_codes, kind="stable")
-        codes = occ_codes[order]
-        del occ_codes
-        docs = occ_docs[order]
-        del occ_docs, order
+        occ_docs, codes = _corpus_codes(texts)
+        docs = occ_docs[np.argsort(codes, kind="stable")]
+        del occ_docs
+        # The codes sorted in place: equal codes are alike, so any order of
+        # them is the stable one (and no second copy of the largest array).
+        codes.sort()
         new_term = np.ones(len(codes), dtype=bool)
         np.not_equal(codes[1:], codes[:-1], out=new_term[1:])
         self.codes = codes[new_term]
@@ -92,7 +92,7 @@ class CharIndex:
         del new_term
         tfs = np.diff(starts, append=len(docs))
         terms, self.post_docs = term_of[starts], docs[starts]
-        del term_of, docs
+        del term_of, docs, starts
         self.post_weights, df, self.idf = weigh(
             terms, self.post_docs, tfs, len(self.codes), self.size
         )

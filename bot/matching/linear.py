@@ -5,7 +5,7 @@ plus the weights that differ from it)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -223,7 +223,6 @@ def _train_svm(
     row_ids, row_vals = features.ids[order], features.unit[order]
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(docs, minlength=n), out=indptr[1:])
-    everyone: list[_Batch] | None = None
     df = np.bincount(
         np.unique(docs.astype(np.int64) * n_words + features.ids) % n_words, minlength=n_words
     )
@@ -235,11 +234,10 @@ def _train_svm(
         mine = (labels >= first) & (labels < first + width)
         positives = int(mine.sum())
         keep = min(1.0, _NEGATIVES * positives / max(1, n - positives))
-        if keep >= 1.0:  # a small pack: every row, the batches cut once
-            if everyone is None:
-                everyone = _cut_steps(np.arange(n), indptr, row_ids, row_vals)
+        if keep >= 1.0:  # a small pack: every row
+            steps = _cut_steps(np.arange(n), indptr, row_ids, row_vals)
             dense, bias[first : first + width] = _train_block(
-                everyone, labels - first, n, n_words, width, c
+                steps, labels - first, n, n_words, width, c
             )
         else:
             # The block's phrasings; every other phrasing that shares a
@@ -275,8 +273,11 @@ def _sharing(
 
 def _cut_steps(
     subset: np.ndarray, indptr: np.ndarray, row_ids: np.ndarray, row_vals: np.ndarray
-) -> list[_Batch]:
-    """The training steps over the rows `subset` (a batch's `rows` are places in it)."""
+) -> Iterator[_Batch]:
+    """The training steps over the rows `subset` (a batch's `rows` are places in it),
+    cut as they are trained: all of a big block's steps at once would be
+    tens of MB at the peak of a start, for nothing (the same seed cuts the
+    same steps every time)."""
     n = len(subset)
     # About 25 steps an epoch and at least 125 in all, whatever the pack's size.
     batch = int(np.clip(n // 25, 16, 512))
@@ -284,7 +285,6 @@ def _cut_steps(
     # The batches: rows, their nonzeros' words and values, the words a batch
     # touches, and each nonzero's place among them.
     rng = np.random.default_rng(0)
-    steps = []
     for _ in range(epochs):
         perm = rng.permutation(n)
         for start in range(0, n, batch):
@@ -294,8 +294,7 @@ def _cut_steps(
             offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
             nz = np.repeat(indptr[at] - offsets, lengths) + np.arange(lengths.sum())
             words = row_ids[nz]
-            steps.append(_Batch.cut(rows, lengths, offsets, words, row_vals[nz]))
-    return steps
+            yield _Batch.cut(rows, lengths, offsets, words, row_vals[nz])
 
 
 @dataclass(frozen=True)
@@ -350,7 +349,7 @@ class _Batch:
 
 
 def _train_block(
-    steps: Sequence[_Batch],
+    steps: Iterable[_Batch],
     labels: np.ndarray,
     n: int,
     n_words: int,

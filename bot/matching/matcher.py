@@ -11,9 +11,10 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from .. import romanised
+from .. import malloc, romanised
 from ..language_words import LATIN
 from ..normalize import normalize, pack_normalize
+from ..romanised import release_pinyin
 from .cache import load_arrays, store_arrays
 from .chars import CharIndex
 from .linear import LinearWords
@@ -80,11 +81,24 @@ class Matcher:
         self._unknown_idf = float(idf.max()) if len(idf) else 1.0
         shape = (len(self.word_features.vocab), len(self.labels))
         linear = LinearWords.from_arrays(cached, shape) if cached else None
+        trained = linear is None
+        if linear is None:
+            linear = LinearWords.train(
+                self.word_features, self.phrase_label, len(self.labels), self.settings.linear_c
+            )
+            # Training's many small temporaries leave freed heap behind.
+            malloc.trim()
+        self.linear = linear
+        # Built after the training: pypinyin's tables (the romanised keys of
+        # Chinese) and the training's temporaries are never in memory at once;
+        # and the tables are let go as soon as the keys are made.
         self.romanised = (
             RomanisedView(self.phrases, self.phrase_label, len(self.labels), cached)
             if romanised
             else None
         )
+        if release_pinyin():
+            malloc.trim()
         # The phrasings of Latin-script languages, which a romanised message
         # must fit less well than its own language's keyed phrasings.
         self._latin_rows = np.flatnonzero([p.language in LATIN for p in self.phrases])
@@ -92,16 +106,11 @@ class Matcher:
         self._latin_words = frozenset(
             w for i in self._latin_rows.tolist() for w in self.texts[i].split()
         )
-        if linear is None:
-            linear = LinearWords.train(
-                self.word_features, self.phrase_label, len(self.labels), self.settings.linear_c
-            )
-            if cache:
-                arrays = {**self.index.arrays(), **self.word_features.arrays()}
-                if self.romanised is not None:
-                    arrays.update(self.romanised.arrays())
-                store_arrays(cache, {**arrays, **linear.arrays()})
-        self.linear = linear
+        if trained and cache:
+            arrays = {**self.index.arrays(), **self.word_features.arrays()}
+            if self.romanised is not None:
+                arrays.update(self.romanised.arrays())
+            store_arrays(cache, {**arrays, **linear.arrays()})
         # token_sort_ratio is ratio over sorted tokens: sort the phrasings once.
         self.sorted_texts = [" ".join(sorted(t.split())) for t in self.texts]
         # The same, for picking the fuzzy pool with one numpy take (a quarter

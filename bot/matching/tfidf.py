@@ -29,8 +29,18 @@ def weigh(
     idf = (np.log((1 + size) / (1 + df.astype(np.float32))) + 1.0).astype(np.float32)
     weights = (1 + np.log(tfs.astype(np.float32))) * idf[terms]
     norms = np.sqrt(np.bincount(docs, weights=weights * weights, minlength=size))
-    unit = (weights / np.maximum(norms[docs], 1e-9)).astype(np.float32)
+    np.maximum(norms, 1e-9, out=norms)
+    # Divided in float64 and rounded to float32 a slice at a time: the whole
+    # pack at once would be three float64 temporaries of every nonzero (a
+    # large pack's character index: the peak of its build).
+    unit = np.empty(len(weights), dtype=np.float32)
+    for start in range(0, len(weights), _SLICE):
+        part = slice(start, start + _SLICE)
+        unit[part] = weights[part] / norms[docs[part]]
     return unit, df, idf
+
+
+_SLICE = 1 << 18
 
 
 def gather(

@@ -7,7 +7,7 @@ checked is exactly what is sent.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 
 from babel.dates import format_date
@@ -41,7 +41,20 @@ _HT_MONTHS = [
 ]
 
 
+# Days already written, per language: filled by bot/localized.py so that a
+# start from the cache never loads Babel's locale data.
+_DAYS: dict[tuple[date, str], str] = {}
+
+
+def remember_days(rows: Iterable[tuple[date, str, str]]) -> None:
+    """(day, language, as written) rows, as `format_day` would write them."""
+    _DAYS.update(((day, language), text) for day, language, text in rows)
+
+
 def format_day(day: date, language: str) -> str:
+    known = _DAYS.get((day, language))
+    if known is not None:
+        return known
     if language == "ht":
         return f"{day.day} {_HT_MONTHS[day.month - 1]} {day.year}"
     try:
