@@ -102,6 +102,8 @@ class Openers:
 
     def __init__(self, phrases: Iterable[str]):
         self._phrases = tuple(sorted({pack_normalize(p) for p in phrases} - {""}))
+        self._unspaced_starts = tuple(p for p in self._phrases if _UNSPACED_CHAR.search(p))
+        self._spaced_starts = tuple(p + " " for p in self._phrases if not _UNSPACED_CHAR.search(p))
         # Inside a sentence only a phrase of two words or more (or a Chinese
         # or Korean one, or an Arabic one written with its "and", وكمان)
         # says "and another thing": a lone "also" or "además" belongs to the
@@ -114,13 +116,13 @@ class Openers:
 
     def opens(self, sentence: str) -> bool:
         norm = normalize(sentence)  # a resident's words: never into the pack cache
-        for phrase in self._phrases:
-            if _UNSPACED_CHAR.search(phrase):
-                if norm.startswith(phrase):
-                    return True
-            elif norm == phrase or norm.startswith(phrase + " "):
-                return True
-        return False
+        # A Chinese or Korean phrase opens the sentence; any other is its first
+        # whole words (the sentence is the phrase, or goes on after a space).
+        # One str.startswith over a tuple: each long message asks this of
+        # every sentence.
+        return norm.startswith(self._unspaced_starts) or (norm + " ").startswith(
+            self._spaced_starts
+        )
 
     def joined(self, sentence: str) -> tuple[str, str] | None:
         """A sentence that joins a second question to the first with "and

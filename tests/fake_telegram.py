@@ -798,17 +798,21 @@ class FakeTelegram:
 
 
 async def _params(request: web.Request) -> dict[str, Any]:
+    raw: Any
     if request.content_type == "application/json":
+        # As the Bot API reads a JSON body: a member that is a string is the
+        # field's text, exactly as a form field would carry it ("123", or a
+        # keyboard's JSON); any other member is the value itself.
         data = await request.json()
-        return dict(data) if isinstance(data, dict) else {}
-    if request.method == "GET":
-        raw: Any = request.query
+        raw = data if isinstance(data, dict) else {}
+    elif request.method == "GET":
+        raw = request.query
     else:
         raw = await request.post()
     params: dict[str, Any] = {}
     for key, value in raw.items():
         if not isinstance(value, str):
-            params[key] = value  # an uploaded file
+            params[key] = value  # an uploaded file, or a JSON member that is not text
         elif key in _STRING_FIELDS:
             params[key] = value
         else:

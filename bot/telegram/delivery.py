@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
 import warnings
@@ -61,9 +62,28 @@ async def send_text(
         params["link_preview_options"] = defaults.link_preview_options
         params["disable_notification"] = defaults.disable_notification
         params["protect_content"] = defaults.protect_content
-    params["reply_markup"] = reply_markup
+    params["reply_markup"] = markup_json(reply_markup) if reply_markup is not None else None
     params["reply_parameters"] = reply_parameters
     await bot.do_api_request("sendMessage", api_kwargs=params)  # None values are left out
+
+
+# Keyboards are made once per content load (render.Keyboards) and sent with
+# every answer: each one's JSON is kept too, the very string PTB would make of
+# it (RequestParameter: json.dumps(to_dict()); a string parameter is sent as
+# it is). Keyed by the object, which the entry holds so its id stays its own.
+_MARKUPS: dict[int, tuple[InlineKeyboardMarkup, str]] = {}
+_MARKUPS_KEPT = 4096
+
+
+def markup_json(markup: InlineKeyboardMarkup) -> str:
+    kept = _MARKUPS.get(id(markup))
+    if kept is not None and kept[0] is markup:
+        return kept[1]
+    if len(_MARKUPS) >= _MARKUPS_KEPT:
+        _MARKUPS.clear()
+    text = json.dumps(markup.to_dict())
+    _MARKUPS[id(markup)] = (markup, text)
+    return text
 
 
 class RetryingRateLimiter(AIORateLimiter):

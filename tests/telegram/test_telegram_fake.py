@@ -132,3 +132,112 @@ async def test_send_text_sends_what_send_message_sends(fake: FakeTelegram) -> No
     assert calls[0].params["parse_mode"] == "HTML"
     assert calls[1].params == calls[0].params
     assert calls[3].params == calls[2].params
+
+
+async def test_json_request_sends_what_the_form_sends(fake: FakeTelegram) -> None:
+    """The bot's calls go out as one JSON body (bot/telegram/request.py):
+    Telegram must read the same parameters as from PTB's form-encoded body."""
+    from telegram import LinkPreviewOptions, ReplyParameters
+    from telegram.constants import ParseMode
+    from telegram.ext import Defaults, ExtBot
+    from telegram.request import HTTPXRequest
+
+    from bot.telegram.delivery import send_text
+    from bot.telegram.request import JsonRequest
+
+    keyboard = InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton("القائمة", callback_data="m:ar")],
+            [InlineKeyboardButton("Share", url="https://t.me/share/url?url=x&text=%D8%A7")],
+        ]
+    )
+    quote = ReplyParameters(7, allow_sending_without_reply=True)
+    text = "<b>هل يمكن</b> للمالك &amp; 房东 — «ça» 🙂\n\nLast reviewed 2026-12-01"
+    fake.chat(42)
+    params = []
+    defaults = Defaults(
+        parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+    )
+    for request in (HTTPXRequest(), JsonRequest()):
+        async with ExtBot(
+            TOKEN, base_url=fake.base_url, defaults=defaults, request=request
+        ) as client:
+            mark = fake.mark()
+            await send_text(client, 42, text, reply_markup=keyboard, reply_parameters=quote)
+            await client.send_message(42, "plain")
+            sent = await client.send_message(42, "to edit")
+            await client.edit_message_text("edited", chat_id=42, message_id=sent.message_id)
+            with pytest.raises(BadRequest, match=r"(?i)query is too old"):
+                await client.answer_callback_query("cq1", text="ok")  # unknown to the fake
+            with pytest.raises(BadRequest, match=r"(?i)can't parse entities"):
+                await send_text(client, 42, "Tom & Jerry", reply_markup=keyboard)
+            params.append(
+                [
+                    (c.method, {k: v for k, v in c.params.items() if k != "message_id"}, c.status)
+                    for c in fake.calls_of(None, mark, ok=None)
+                ]
+            )
+    assert params[0] == params[1]
+    assert params[1][0][1]["text"] == text
+    assert params[1][0][1]["reply_markup"] == keyboard.to_dict()
+
+
+async def test_json_request_body_and_errors() -> None:
+    """Without files the body is PTB's own JSON payload; Telegram's errors
+    come back as the same exceptions as through HTTPXRequest."""
+    import json
+
+    import httpx
+    from telegram.error import TimedOut
+
+    from bot.telegram.request import JsonRequest
+
+    seen: list[httpx.Request] = []
+    answers = iter(
+        [
+            httpx.Response(200, json={"ok": True, "result": True}),
+            httpx.Response(
+                429, json={"ok": False, "error_code": 429, "description": "Too Many Requests",
+                           "parameters": {"retry_after": 3}},
+            ),
+            httpx.Response(500, json={"ok": False, "error_code": 500, "description": "Internal"}),
+        ]
+    )  # fmt: skip
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.path.endswith("/slow"):
+            raise httpx.ReadTimeout("slow", request=request)
+        return next(answers)
+
+    request = JsonRequest()
+    await request.initialize()
+    await request._client.aclose()
+    request._client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    try:
+        from telegram.request import RequestData
+        from telegram.request._requestparameter import RequestParameter
+
+        data = RequestData(
+            [
+                RequestParameter.from_input("chat_id", 42),
+                RequestParameter.from_input("text", "ساعدني 🙂"),
+                RequestParameter.from_input(
+                    "reply_markup",
+                    InlineKeyboardMarkup([[InlineKeyboardButton("a", callback_data="b")]]),
+                ),
+            ]
+        )
+        assert await request.post("https://api.test/botT/sendMessage", data) is True
+        body = seen[-1]
+        assert body.headers["content-type"] == "application/json"
+        assert json.loads(body.content) == data.json_parameters
+        with pytest.raises(RetryAfter):
+            await request.post("https://api.test/botT/sendMessage", data)
+        with pytest.raises(NetworkError):
+            await request.post("https://api.test/botT/sendMessage", data)
+        with pytest.raises(TimedOut) as slow:
+            await request.post("https://api.test/botT/slow", data)
+        assert isinstance(slow.value.__cause__, httpx.ReadTimeout)  # not sent again (delivery.py)
+    finally:
+        await request.shutdown()
