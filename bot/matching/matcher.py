@@ -14,6 +14,7 @@ from rapidfuzz import fuzz, process
 from .. import romanised
 from ..language_words import LATIN
 from ..normalize import normalize, pack_normalize
+from ..romanised import EVERYDAY_ROMAN
 from .cache import load_arrays, store_arrays
 from .chars import CharIndex
 from .linear import LinearWords
@@ -62,6 +63,7 @@ class Matcher:
         self.texts = [p.text for p in ordered]
         self.labels = sorted({p.label for p in ordered})
         self._label_pos = {label: i for i, label in enumerate(self.labels)}
+        self._intents = np.asarray([label.startswith(INTENT_PREFIX) for label in self.labels])
         self.phrase_label = np.asarray([self._label_pos[p.label] for p in ordered], dtype=np.int32)
         self._starts = np.searchsorted(self.phrase_label, np.arange(len(self.labels)))
         # The n-gram index and the linear view's weights are derived from the
@@ -80,17 +82,19 @@ class Matcher:
         self._unknown_idf = float(idf.max()) if len(idf) else 1.0
         shape = (len(self.word_features.vocab), len(self.labels))
         linear = LinearWords.from_arrays(cached, shape) if cached else None
-        self.romanised = (
-            RomanisedView(self.phrases, self.phrase_label, len(self.labels), cached)
-            if romanised
-            else None
-        )
         # The phrasings of Latin-script languages, which a romanised message
         # must fit less well than its own language's keyed phrasings.
         self._latin_rows = np.flatnonzero([p.language in LATIN for p in self.phrases])
         # ...and whose words it mostly does not use.
         self._latin_words = frozenset(
             w for i in self._latin_rows.tolist() for w in self.texts[i].split()
+        )
+        self.romanised = (
+            RomanisedView(
+                self.phrases, self.phrase_label, len(self.labels), cached, self._latin_words
+            )
+            if romanised
+            else None
         )
         if linear is None:
             linear = LinearWords.train(
@@ -228,6 +232,12 @@ class Matcher:
         per_label, _, _ = self._label_scores(norm, written)
         if written.word_scores is not None:
             word_view = written.word_scores
+        if linear is not None:
+            # The linear view reads the message's own Latin words, mostly
+            # unknown to it here; unknown words are what it learned the
+            # out-of-scope reading from: only its topics' evidence ("ICE",
+            # "lawyer") is kept.
+            linear = np.where(self._intents, np.minimum(linear, 0), linear)
         keyed = self._ranked(norm, per_label, word_view, linear, written.language, found)
         # Its words are another language's, keyed: coverage says nothing (the
         # gate in _romanised stands for it).
@@ -271,11 +281,16 @@ class Matcher:
         stays Spanish)."""
         if self.romanised is None or not norm.isascii():
             return None
-        words = norm.split()
-        if sum(w in self._latin_words for w in words) >= ROMANISED_LATIN_WORDS * len(words):
-            return None  # "I need a free immigration lawyer zorblaxian4567"
         language = self.romanised.language(text)
         if language is None:
+            return None
+        words = norm.split()
+        if language not in EVERYDAY_ROMAN and sum(
+            w in self._latin_words for w in words
+        ) >= ROMANISED_LATIN_WORDS * len(words):
+            # "I need a free immigration lawyer zorblaxian4567" (Banglish and
+            # Roman Urdu are told by their own words: "amar asylum case er
+            # work permit renew korbo kivabe" is theirs).
             return None
         keyed = self.romanised.score(norm, language)
         best = float(keyed.scores.max()) if len(keyed.scores) else 0.0
