@@ -95,6 +95,25 @@ def test_latin_names_in_a_native_phrasing_are_keyed_like_the_message() -> None:
     assert "ice" in key("ICE-এর ভয়", "bn").split()
 
 
+@pytest.mark.parametrize(
+    ("dialect", "standard"),
+    [
+        ("3ayez", "أريد"),
+        ("biddi", "أريد"),
+        ("عايز", "أريد"),
+        ("fein", "أين"),
+        ("wein", "أين"),
+        ("elshoghl", "العمل"),
+        ("الشغل", "العمل"),
+        ("awra2", "أوراق"),
+        ("bbalash", "مجاني"),
+        ("sbitar", "مستشفى"),
+    ],
+)
+def test_arabizi_dialect_words_are_read_as_the_standard_word(dialect: str, standard: str) -> None:
+    assert key(dialect, "ar") == key(standard, "ar")
+
+
 def test_little_words_of_bengali_and_urdu_leave_no_key() -> None:
     # "ki", "hai", "kya", "e" meet every phrasing; they say nothing of a topic.
     assert key("ki hai kya e", "ur") == ""
@@ -170,6 +189,8 @@ def native_matcher() -> Matcher:
         ("gde mne najti vracha bez strahovki", "ru", "doctor"),
         ("sa7eb el 3amal ma byedfa3 ratbi", "ar", "wages"),
         ("wein ala2i tabib bidoon ta2min", "ar", "doctor"),
+        ("fein a3alej 3and doktor bala ta2min", "ar", "doctor"),
+        ("3ayez asaggel ebni fel madrasa", "ar", "school"),
         ("laoban bu gei wo gongzi", "zh", "wages"),
         ("mei you baoxian keyi kan yisheng ma", "zh", "doctor"),
         ("sajangnimi wolgeubeul an jwoyo", "ko", "wages"),
