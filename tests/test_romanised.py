@@ -310,3 +310,20 @@ def test_chinese_and_korean_keys_are_cut_into_the_same_syllables() -> None:
     assert syllables(key("移民局的人", "zh")) == ["yi", "min", "ju", "de", "ren"]
     assert syllables(key("yiminju de ren", "zh")) == ["yi", "min", "ju", "de", "ren"]
     assert syllables(key("집에 왔어요", "ko"), "ko") == syllables(key("jibe wasseoyo", "ko"), "ko")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kripya mujhe nishulk vakil ki jaankari dijiye",
+        "mujhe ek vakil chahiye, kya aap sahayata kar sakte hain",
+    ],
+)
+def test_hindi_in_latin_letters_is_not_answered_in_urdu_script(nyc_say: Say, text: str) -> None:
+    reply = nyc_say(text)
+    assert reply.language == "en", reply.language
+
+
+def test_roman_urdu_is_still_urdu(nyc_say: Say) -> None:
+    # The same request with Urdu's own words ("madad", not "sahayata").
+    assert nyc_say("mujhe ek vakil chahiye, kya aap madad kar sakte hain").language == "ur"
