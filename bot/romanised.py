@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable
 LANGUAGES = ("ru", "ar", "zh", "ko", "bn", "ur")
 # Part of the matcher's cache key (keyed phrasings are cached with its
 # arrays): raise it whenever a key changes.
-VERSION = 5
+VERSION = 6
 
 
 def _words(text: str) -> frozenset[str]:
@@ -155,13 +155,15 @@ _DIALECT_WORDS = {
     "قبض": "mesek mesko masak masako msakoh mseko 9bdo 9bed qbdo مسك مسكوه مسكو",
     "زوجي": "jozi gozi zoji zawji جوزي",
     "زوجتي": "mrati marti merati zawjti مرتي مراتي",
+    "انجليزي": "anglais inglish englich",
+    "مكان": "blasa blassa plasa blaça بلاصة",
 }
 _DIALECT = {
     variant: standard
     for standard, variants in _DIALECT_WORDS.items()
     for variant in variants.split()
 }
-_ARTICLE = re.compile(r"^(el|il|al|l'|el-|al-|ال|بال|وال|لل|فال)(?=\w{3})")
+_ARTICLE = re.compile(r"^(el|il|al|l'|el-|al-|l|ال|بال|وال|لل|فال)(?=\w{3})")
 
 
 def _standard_word(word: str) -> str:

@@ -108,6 +108,8 @@ def test_latin_names_in_a_native_phrasing_are_keyed_like_the_message() -> None:
         ("awra2", "أوراق"),
         ("bbalash", "مجاني"),
         ("sbitar", "مستشفى"),
+        ("lflous", "المال"),
+        ("anglais", "انجليزي"),
     ],
 )
 def test_arabizi_dialect_words_are_read_as_the_standard_word(dialect: str, standard: str) -> None:
