@@ -329,3 +329,16 @@ def test_hindi_in_latin_letters_is_not_answered_in_urdu_script(nyc_say: Say, tex
 def test_roman_urdu_is_still_urdu(nyc_say: Say) -> None:
     # The same request with Urdu's own words ("madad", not "sahayata").
     assert nyc_say("mujhe ek vakil chahiye, kya aap madad kar sakte hain").language == "ur"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Questions next door naming a protected place: the keyed native
+        # phrasings' one-word "hospital" and "prayer" must not answer them.
+        "hospital e visiting hour koto ta theke koto ta",
+        "masjid mein juma ki namaz kitne baje hoti hai",
+    ],
+)
+def test_banglish_and_roman_urdu_questions_next_door_get_no_topic(nyc_say: Say, text: str) -> None:
+    assert nyc_say(text).topic is None

@@ -31,6 +31,10 @@ ROMANISED_SCORE = 0.2
 ROMANISED_SLACK = 0.1
 # ...and at most this share of its words may be words of those phrasings.
 ROMANISED_LATIN_WORDS = 0.6
+# A romanised message with this share of its words known to the pack (from
+# its romanised phrasings) is read by them too: see `Matcher.rank`.
+ROMANISED_KNOWN = 0.8
+ROMANISED_FAMILIAR = 0.6
 _OUT_OF_SCOPE = INTENT_PREFIX + "out_of_scope"
 
 
@@ -222,9 +226,25 @@ class Matcher:
         written = self._romanised(text, norm, tfidf)
         if written is None:
             return ranking
-        if self.decide(ranking).topic is not None:
+        words = norm.split()
+        share = sum(w in self.word_features.vocab for w in words) / len(words)
+        known = share >= ROMANISED_KNOWN
+        first = self.decide(ranking)
+        own = ranking.candidates[0].label.startswith(INTENT_PREFIX) and known
+        # Banglish and Roman Urdu: the pack's romanised phrasings are many
+        # (the view is for messages they miss), and the choices they offer
+        # stand: keyed, a native phrasing of one topical word ("নামাজ",
+        # "হাসপাতাল") answers a question next door ("visiting hours").
+        offered = (
+            written.language in EVERYDAY_ROMAN
+            and bool(first.choices)
+            and share >= ROMANISED_FAMILIAR
+        )
+        if own or offered or first.topic is not None:
             # Its own letters settle it (the pack has romanised phrasings
-            # too): that answer stands, in the native language.
+            # too): that answer stands, in the native language; so does
+            # their reading as out of scope ("masjid mein namaz kitne baje
+            # hai") when the pack knows its words.
             return replace(ranking, phrase_language=written.language, romanised=written.language)
         # Else the keyed views stand in for the character, fuzzy and word
         # views (on its own letters they only find what the Latin languages'
@@ -232,7 +252,7 @@ class Matcher:
         per_label, _, _ = self._label_scores(norm, written)
         if written.word_scores is not None:
             word_view = written.word_scores
-        if linear is not None:
+        if linear is not None and not known:
             # The linear view reads the message's own Latin words, mostly
             # unknown to it here; unknown words are what it learned the
             # out-of-scope reading from: only its topics' evidence ("ICE",
