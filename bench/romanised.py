@@ -2,11 +2,11 @@
 
 .venv/bin/python bench/romanised.py [FILE.jsonl ...]   (default: bench/heldout/*.jsonl)
 
-Reads the held-out lines of kind "romanised" in Russian, Arabic, Chinese and
-Korean, and replies to each four ways, in one run:
+Reads the held-out lines of kind "romanised" in Russian, Arabic, Chinese,
+Korean, Bengali and Urdu, and replies to each four ways, in one run:
 
 * the shipped pack, with the romanised view (as deployed) and without it;
-* the pack with every Latin-letter example of those four languages taken out
+* the pack with every Latin-letter example of those languages taken out
   (the ones written for romanised messages), with the view and without it.
 
 The last pair says whether the view generalises: it has only the native-script
@@ -85,7 +85,7 @@ def main(argv: list[str]) -> int:
             results[f"{name}, view"] = tally(engine, rows)
             engine.brain.matcher.romanised = None  # the same matcher, the view left out
             results[f"{name}, no view"] = tally(engine, rows)
-    print(f"{len(rows)} romanised held-out lines (ru, ar, zh, ko) from {len(paths)} files")
+    print(f"{len(rows)} romanised held-out lines ({', '.join(LANGUAGES)}) from {len(paths)} files")
     print(f"{'':28}{'':10}{'n':>5}{'right':>8}{'wrong':>8}{'lang':>8}")
     for name, stats in results.items():
         for key in sorted(stats, key=lambda k: (k != "ALL", k)):

@@ -27,6 +27,7 @@ from babel import Locale, UnknownLocaleError
 from .bidi import FSI, PDI
 from .language_words import EVERYDAY, LATIN, TELLING
 from .normalize import normalize, pack_normalize
+from .romanised import EVERYDAY_ROMAN, HINDI_ROMAN
 
 RTL = frozenset({"ar", "ur", "fa", "he", "ps", "yi", "dv", "sd", "ug"})
 
@@ -192,6 +193,14 @@ class LanguageDetector:
             for lang in self.languages
         }
         self._words = {lang: set().union(*per) for lang, per in latin_words.items()}
+        # Banglish and Roman Urdu everyday words, for a pack with few romanised
+        # examples; less any word a Latin-script language of the pack uses.
+        latin_vocab = set().union(
+            *(w for lang, w in self._words.items() if lang in _LATIN_LANGUAGES)
+        )
+        for lang, everyday in EVERYDAY_ROMAN.items():
+            if lang in self._words:
+                self._words[lang] |= everyday - latin_vocab
         # The words that only one language's residents use: from the pack's
         # examples, and the bot's own few ("gracias") that no other language
         # of this pack uses, so a small pack's one-word thanks is recognised.
@@ -285,6 +294,11 @@ class LanguageDetector:
             key=lambda lang: shares[lang],
             default=None,
         )
+        # Hindi in Latin letters reads like Roman Urdu but for a few words
+        # ("kripya", "sahayata"): not Urdu, whose script its writer may not read.
+        hindi = sum(w in HINDI_ROMAN for w in folded)
+        if hindi and shares.get("ur", 0.0) + hindi / len(folded) >= _HINDI_SHARE:
+            return self._result("hi", True)
         if (
             romanised
             and len(folded) >= 3
@@ -364,6 +378,7 @@ def _word_owners(latin_words: Mapping[str, list[set[str]]]) -> dict[str, str]:
 
 
 _ROMANISED_SHARE = 0.6
+_HINDI_SHARE = 0.4
 
 
 class _NgramModel:

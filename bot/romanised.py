@@ -1,6 +1,6 @@
 """Romanised writing: one Latin key per language for native script and Latin letters alike.
 
-Residents write Russian, Arabic, Chinese and Korean in Latin letters when
+Residents write Russian, Arabic, Chinese, Korean, Bengali and Urdu in Latin letters when
 their phone has no keyboard for the script ("gde sdelat ID kartu",
 "3andi ma7kama", "wo mei you shenfen", "hakgyo e ICE ga"), each in their own
 loose way. The pack has hundreds of native-script phrasings per language. The
@@ -17,7 +17,11 @@ message can be compared with the native phrasings (`matching/romanised.py`):
 * ko: Hangul decomposed into jamo and written in Revised Romanization, then
   the distinctions loose writers drop folded (eo/o, eu/u, ae/e, k/g, t/d,
   p/b, ch/j, r/l, doubled consonants), syllables joined, as Korean spacing
-  is loose too.
+  is loose too;
+* bn, ur: a consonant skeleton of Bengali and Urdu script and of Banglish
+  and Roman Urdu alike ("kivabe", "kibhabe" and কিভাবে all read "kb"), the
+  consonants writers confuse folded together, words of one consonant
+  ("ki", "hai") left out.
 
 Latin words in a native phrasing ("ICE", "IDNYC") go through the same
 folding, so they meet the same words in a romanised message.
@@ -31,10 +35,14 @@ import sys
 import unicodedata
 from collections.abc import Callable, Iterable
 
-LANGUAGES = ("ru", "ar", "zh", "ko")
+LANGUAGES = ("ru", "ar", "zh", "ko", "bn", "ur")
 # Part of the matcher's cache key (keyed phrasings are cached with its
 # arrays): raise it whenever a key changes.
-VERSION = 2
+VERSION = 6
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
 
 
 def _ascii_fold(text: str) -> str:
@@ -122,8 +130,59 @@ _ARABIZI = (
 _ARABIZI_VOWELS = re.compile(r"[aeiouyw']")
 
 
+# Arabizi is written in dialect (Egyptian, Levantine, Gulf, Maghrebi) while
+# a pack's Arabic phrasings are mostly Modern Standard: the commonest words
+# whose dialect forms share no skeleton with the standard one, each read as
+# one standard word, in Latin letters and in Arabic script alike (after an
+# article: "el bolis", "الشغل"). Not "police": the pack's Arabizi phrasings
+# write it so too, and reading it as شرطة cost an answer on the held-out sets.
+_DIALECT_WORDS = {
+    "أريد": """3ayez 3ayz 3ayza 3awez 3awz 3ayzeen biddi baddi bade badi bdi abi abgha abghi
+        bghit bghyt عايز عاوز عايزة بدي ابغى أبغى ابي أبي بغيت""",
+    "أين": "fein fen feen fain wein wen wain ween wayn fin fyn فين وين",
+    "الآن": """dilwa2ti delwa2ty dlwa2ty delwa2ti dlw2ty hala2 hal2 halla2 halla daba dghya
+        دلوقتي هلق هلأ هلا دابا""",
+    "كيف": "ezay ezzay izzay izay kifash kifach kefash keef kif kef kayf ازاي إزاي كيفاش",
+    "شرطة": "bolis bulis boulis bolice polis shorta shurta chorta shourta بوليس",
+    "أوراق": """war2 wara2 awra2 wara2a war2a awra9 wra9 awraq waraqa awra2i war2i awraagi
+        awra2y wraq""",
+    "مستشفى": "sbitar sbital spitar mostashfa mustashfa mostashfaa سبيطار",
+    "عمل": "shoghl shogl shughl shoghol khdma khedma 5edma 5adma شغل خدمة",
+    "يقدر": """y2dar yi2dar bi2dar b2dar a2dar ba2dar t2dar ti2dar agdar yagdar tgdar nqder
+        nqdr بقدر يقدر أقدر تقدر""",
+    "مجاني": """majjani majani mjjani majanan majjanan bbalash balash belash fabor fabour
+        ببلاش بلاش مجانا مجانية""",
+    "مال": "flous floos fulus masari masare masary فلوس مصاري مصاريف",
+    "طبيب": "doktor daktor doctor dakter tbib tabib دكتور",
+    "قبض": "mesek mesko masak masako msakoh mseko 9bdo 9bed qbdo مسك مسكوه مسكو",
+    "زوجي": "jozi gozi zoji zawji جوزي",
+    "زوجتي": "mrati marti merati zawjti مرتي مراتي",
+    "انجليزي": "anglais inglish englich",
+    "مكان": "blasa blassa plasa blaça بلاصة",
+}
+_DIALECT = {
+    variant: standard
+    for standard, variants in _DIALECT_WORDS.items()
+    for variant in variants.split()
+}
+_ARTICLE = re.compile(r"^(el|il|al|l'|el-|al-|l|ال|بال|وال|لل|فال)(?=\w{3})")
+
+
+def _standard_word(word: str) -> str:
+    found = _DIALECT.get(word)
+    if found:
+        return found
+    article = _ARTICLE.match(word)
+    if article:
+        found = _DIALECT.get(word[article.end() :])
+        if found:
+            return article.group(1) + found
+    return word
+
+
 def _arabic(text: str) -> str:
     text = _ARABIC_MARKS.sub("", text.casefold())
+    text = " ".join(map(_standard_word, text.split()))
     text = text.translate(_ARABIC)
     text = _ascii_fold(text)
     for old, new in _ARABIZI:
@@ -212,6 +271,107 @@ def _korean(text: str) -> str:
     return _joined(_squeeze(text))
 
 
+# -- Bengali and Urdu ----------------------------------------------------------
+
+# Both are written in Latin letters by ear, each writer their own way
+# (Banglish "kivabe", "kibhabe", "kibabe"; Roman Urdu "chahiye", "chaiye",
+# "kya", "kia", "kr", "kar"): the key is a consonant skeleton, as for
+# Arabic, with the letters writers confuse folded into one class (aspirates
+# with their plain consonant, s with sh, f with p and ph, q with k; in
+# Bengali v with bh and z with j) and an h inside a word dropped
+# ("chahiye", "pehle", "mahina": written or not).
+_BENGALI = str.maketrans(
+    {
+        "ক": "k", "খ": "k", "গ": "g", "ঘ": "g", "ঙ": "n", "চ": "ch", "ছ": "ch", "জ": "j",
+        "ঝ": "j", "ঞ": "n", "ট": "t", "ঠ": "t", "ড": "d", "ঢ": "d", "ণ": "n", "ত": "t",
+        "থ": "t", "দ": "d", "ধ": "d", "ন": "n", "প": "p", "ফ": "p", "ব": "b", "ভ": "b",
+        "ম": "m", "য": "j", "র": "r", "ল": "l", "শ": "s", "ষ": "s", "স": "s", "হ": "h",
+        "ৎ": "t", "ং": "n", "ঃ": "", "ঁ": "", "্": "",
+        "অ": "", "আ": "", "ই": "", "ঈ": "", "উ": "", "ঊ": "", "ঋ": "r", "এ": "", "ঐ": "",
+        "ও": "", "ঔ": "", "া": "", "ি": "", "ী": "", "ু": "", "ূ": "", "ৃ": "r", "ে": "",
+        "ৈ": "", "ো": "", "ৌ": "", "়": "", "০": "0", "১": "1", "২": "2", "৩": "3",
+        "৪": "4", "৫": "5", "৬": "6", "৭": "7", "৮": "8", "৯": "9",
+    }
+)  # fmt: skip
+_URDU = str.maketrans(
+    {
+        "ا": "", "أ": "", "إ": "", "آ": "", "ٱ": "", "ى": "", "ي": "", "ی": "", "ے": "",
+        "ۓ": "", "و": "", "ؤ": "", "ئ": "", "ۃ": "", "ة": "", "ء": "", "ـ": "", "ع": "",
+        "ھ": "", "ب": "b", "پ": "p", "ت": "t", "ٹ": "t", "ث": "s", "ج": "j", "چ": "ch",
+        "ح": "h", "خ": "k", "د": "d", "ڈ": "d", "ذ": "z", "ر": "r", "ڑ": "r", "ز": "z",
+        "ژ": "z", "س": "s", "ش": "s", "ص": "s", "ض": "z", "ط": "t", "ظ": "z", "غ": "g",
+        "ف": "p", "ق": "k", "ک": "k", "ك": "k", "گ": "g", "ل": "l", "م": "m", "ن": "n",
+        "ں": "n", "ه": "h", "ہ": "h", "ۂ": "h", "۰": "0", "۱": "1", "۲": "2", "۳": "3",
+        "۴": "4", "۵": "5", "۶": "6", "۷": "7", "۸": "8", "۹": "9", "٠": "0", "١": "1",
+        "٢": "2", "٣": "3", "٤": "4", "٥": "5", "٦": "6", "٧": "7", "٨": "8", "٩": "9",
+    }
+)  # fmt: skip
+# Latin spellings to the same classes, in order. "ch" is held apart as "C"
+# while a lone "c" (English "case", "police") is read as k or s.
+_INDIC_FOLDS = (
+    ("chh", "C"),
+    ("ch", "C"),
+    ("sh", "s"),
+    ("f", "p"),
+    ("q", "k"),
+    ("x", "ks"),
+)
+_SOFT_C = re.compile(r"c(?=[eiy])")
+# An h after a letter: an aspirate's ("kh", "bh", "th") or one inside a word
+# ("chahiye", "pehle", "wajah"), written or not; a word's first h (হবে, ہے:
+# "hobe", "hai") stays.
+_INNER_H = re.compile(r"(?<=[a-zC])h")
+_INDIC_VOWELS = re.compile(r"[aeiouyw']")
+
+
+# ড়, ঢ় and য় are a letter and a nukta (Unicode keeps them apart in NFC);
+# the য and ব joined under another letter (জন্য, স্বামী) are not said apart.
+_BENGALI_PAIRS = (
+    ("\u09a1\u09bc", "r"),
+    ("\u09a2\u09bc", "r"),
+    ("\u09af\u09bc", ""),
+    ("\u09cd\u09af", ""),
+    ("\u09cd\u09ac", ""),
+)
+
+
+# Names written in Latin letters on both sides ("ICE এসেছে", "ICE aise"),
+# kept whole: "ice" would key to a lone s and be dropped.
+_NAMES = _words("ice idnyc itin ssn dmv daca tps uscis esl")
+# A word: letters and digits with Bengali's and Urdu's vowel signs and marks
+# (which `\w` leaves out).
+_INDIC_WORD = re.compile(r"[\w\u0980-\u09ff\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]+")
+
+
+def _indic(text: str, table: dict[int, str], v: str) -> str:
+    """`v`: what a Latin v stands for (Bengali ভ "bh", Urdu و "w")."""
+    return " ".join(
+        w if w in _NAMES else _indic_word(w, table, v) for w in _INDIC_WORD.findall(text.casefold())
+    ).strip()
+
+
+def _indic_word(text: str, table: dict[int, str], v: str) -> str:
+    text = unicodedata.normalize("NFC", text)
+    for old, new in _BENGALI_PAIRS:
+        text = text.replace(old, new)
+    text = _ascii_fold(text.translate(table)).replace("v", v)
+    for old, new in _INDIC_FOLDS:
+        text = text.replace(old, new)
+    text = _INNER_H.sub("", _SOFT_C.sub("s", text).replace("c", "k"))
+    text = _squeeze(_INDIC_VOWELS.sub("", text)).replace("C", "c")
+    # A word of one consonant is a little word ("ki", "ke", "hai", "kya",
+    # "e", "te"): many words meet there, and it says nothing of the topic.
+    return " ".join(w for w in re.findall(r"[a-z0-9]+", text) if len(w) > 1)
+
+
+def _bengali(text: str) -> str:
+    return _indic(text, _BENGALI, "b").replace("z", "j")  # যাবে: "jabe", "zabe"
+
+
+def _urdu(text: str) -> str:
+    return _indic(text, _URDU, "w")
+
+
 def _joined(text: str) -> str:
     """One word per run of letters: Chinese and Korean writers space
     syllables and words at will."""
@@ -223,6 +383,8 @@ _KEYS: dict[str, Callable[[str], str]] = {
     "ar": _arabic,
     "zh": _chinese,
     "ko": _korean,
+    "bn": _bengali,
+    "ur": _urdu,
 }
 
 
@@ -238,6 +400,58 @@ def key(text: str, language: str) -> str:
 def keys(texts: Iterable[str], language: str) -> list[str]:
     return [key(t, language) for t in texts]
 
+
+# Everyday words of Banglish and Roman Urdu (function words, the commonest
+# verbs, question words), as residents write them: with the pack's own
+# romanised examples they tell the two apart, and from English. A pack with
+# no romanised examples still has these.
+EVERYDAY_ROMAN = {
+    "bn": _words(
+        """ami amar amake amay amra amader apni apnar apnara tumi tomar tomake se tar
+        take tara tader ora oder ke kara kake ki kivabe kibhabe kibabe kemne kemon keno
+        kothay kothai kobe koto kon kono kichu keu ekta ekti ekhon ekhuni ajke aaj kal
+        kalke ache ase achhe achi nai nei na hobe hoy hoye hoise hoyeche hocche hoche
+        korbo korte kori korlam korsi korse koreche kore korche korar korle dibe dite dey
+        dicche dise diyeche dile nibe nite nilo pabo pabe pawa paoa pari parbo parbe pare
+        jabe jete jay jai gelo geche gese gele ashe asche ashbe lagbe lage lagche chai
+        chay chaile bolen bolo bole bolse boleche bolche bolte theke jonno diye kintu
+        naki tahole jodi shudhu amr amk tmr ekhane okhane kache niye dhore dhorse
+        dhoreche shob sob onek beshi kagoj kagoz bari basa basay bhai apa bhabi ammu
+        abbu chele meye baccha taka poisa kaj kaaj manush lok dorkar somossa bhoy
+        kotha thakbo thaki thake jani jante janben bujhi bujhte"""
+    ),
+    "ur": _words(
+        """mera meri mere mujhe mujhay mujh main hum hamara hamari hamare humein hume aap
+        apna apni apne aapka aapki tum tumhara woh wo unka unki unke usko unko isko
+        kya kia kaise kese kaisay kahan kahaan kidhar kyun kyon kab kitna kitne kitni
+        kaun kon hai hain hay tha thi thay hoga hogi hongay nahi nahin nhi na karna
+        karun karoon karein karain karen kar kare kiya kiye karta karti karte karega
+        karegi raha rahi rahe chahiye chahie chaiye chahta chahti sakta sakti sakte
+        skta sktey sakun sakon wala wale wali aur bhi agar abhi koi kuch ke liye
+        mein mai ko ka ki se par pe jaye jayega jayegi jana jata jati milega milta
+        milti mil gaya gayi gaye diya diye dena dete deta lena leta lete batao bataen
+        bataiye bata pata pehle baad phir ab yahan wahan sab bohat bahut zyada
+        kaghaz kagaz kaghzaat kaam naukri ghar bacha bache bachon bhai behen ammi
+        abbu abu beta beti paise paisay rupay madad zaroori zaroorat masla dar
+        darr lagta lagti samajh waqt din saal mahina mahine hafta hafte"""
+    ),
+}
+# English grammar words (not "to", "do", "is", "me": Roman Urdu and Banglish
+# words too). Banglish and Roman Urdu borrow English nouns ("asylum case er
+# jonno free lawyer"); a message that uses many of these is English with a
+# few words of Urdu, and English is what its writer reads.
+ENGLISH_GRAMMAR = _words(
+    """the my we you your have has does did are was were of for with what how can
+    will would should them they our this that there and but if it at on any"""
+)
+# Words of Hindi written in Latin letters that Urdu speakers do not use:
+# such a message is not Roman Urdu, and an answer in Urdu script would not
+# be read.
+HINDI_ROMAN = _words(
+    """kripya krpya sahayata sahayta dhanyavad dhanyawad dhanyavaad samasya nishulk
+    adhikar adhikaar jaankari avashyak aavashyak prashn uttar suchna vyakti shiksha
+    chikitsa parivar pariwar"""
+)
 
 # -- Telling a romanised message ---------------------------------------------
 

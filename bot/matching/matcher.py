@@ -14,7 +14,7 @@ from rapidfuzz import fuzz, process
 from .. import malloc, romanised
 from ..language_words import LATIN
 from ..normalize import normalize, pack_normalize
-from ..romanised import release_pinyin
+from ..romanised import EVERYDAY_ROMAN, release_pinyin
 from .cache import load_arrays, store_arrays
 from .chars import CharIndex
 from .linear import LinearWords
@@ -31,6 +31,10 @@ ROMANISED_SCORE = 0.2
 ROMANISED_SLACK = 0.1
 # ...and at most this share of its words may be words of those phrasings.
 ROMANISED_LATIN_WORDS = 0.6
+# A romanised message with this share of its words known to the pack (from
+# its romanised phrasings) is read by them too: see `Matcher.rank`.
+ROMANISED_KNOWN = 0.8
+ROMANISED_FAMILIAR = 0.6
 _OUT_OF_SCOPE = INTENT_PREFIX + "out_of_scope"
 
 
@@ -63,6 +67,7 @@ class Matcher:
         self.texts = [p.text for p in ordered]
         self.labels = sorted({p.label for p in ordered})
         self._label_pos = {label: i for i, label in enumerate(self.labels)}
+        self._intents = np.asarray([label.startswith(INTENT_PREFIX) for label in self.labels])
         self.phrase_label = np.asarray([self._label_pos[p.label] for p in ordered], dtype=np.int32)
         self._starts = np.searchsorted(self.phrase_label, np.arange(len(self.labels)))
         # The n-gram index and the linear view's weights are derived from the
@@ -89,16 +94,6 @@ class Matcher:
             # Training's many small temporaries leave freed heap behind.
             malloc.trim()
         self.linear = linear
-        # Built after the training: pypinyin's tables (the romanised keys of
-        # Chinese) and the training's temporaries are never in memory at once;
-        # and the tables are let go as soon as the keys are made.
-        self.romanised = (
-            RomanisedView(self.phrases, self.phrase_label, len(self.labels), cached)
-            if romanised
-            else None
-        )
-        if release_pinyin():
-            malloc.trim()
         # The phrasings of Latin-script languages, which a romanised message
         # must fit less well than its own language's keyed phrasings.
         self._latin_rows = np.flatnonzero([p.language in LATIN for p in self.phrases])
@@ -106,6 +101,18 @@ class Matcher:
         self._latin_words = frozenset(
             w for i in self._latin_rows.tolist() for w in self.texts[i].split()
         )
+        # Built after the training: pypinyin's tables (the romanised keys of
+        # Chinese) and the training's temporaries are never in memory at once;
+        # and the tables are let go as soon as the keys are made.
+        self.romanised = (
+            RomanisedView(
+                self.phrases, self.phrase_label, len(self.labels), cached, self._latin_words
+            )
+            if romanised
+            else None
+        )
+        if release_pinyin():
+            malloc.trim()
         if trained and cache:
             arrays = {**self.index.arrays(), **self.word_features.arrays()}
             if self.romanised is not None:
@@ -227,9 +234,25 @@ class Matcher:
         written = self._romanised(text, norm, tfidf)
         if written is None:
             return ranking
-        if self.decide(ranking).topic is not None:
+        words = norm.split()
+        share = sum(w in self.word_features.vocab for w in words) / len(words)
+        known = share >= ROMANISED_KNOWN
+        first = self.decide(ranking)
+        own = ranking.candidates[0].label.startswith(INTENT_PREFIX) and known
+        # Banglish and Roman Urdu: the pack's romanised phrasings are many
+        # (the view is for messages they miss), and the choices they offer
+        # stand: keyed, a native phrasing of one topical word ("নামাজ",
+        # "হাসপাতাল") answers a question next door ("visiting hours").
+        offered = (
+            written.language in EVERYDAY_ROMAN
+            and bool(first.choices)
+            and share >= ROMANISED_FAMILIAR
+        )
+        if own or offered or first.topic is not None:
             # Its own letters settle it (the pack has romanised phrasings
-            # too): that answer stands, in the native language.
+            # too): that answer stands, in the native language; so does
+            # their reading as out of scope ("masjid mein namaz kitne baje
+            # hai") when the pack knows its words.
             return replace(ranking, phrase_language=written.language, romanised=written.language)
         # Else the keyed views stand in for the character, fuzzy and word
         # views (on its own letters they only find what the Latin languages'
@@ -237,6 +260,12 @@ class Matcher:
         per_label, _, _ = self._label_scores(norm, written)
         if written.word_scores is not None:
             word_view = written.word_scores
+        if linear is not None and not known:
+            # The linear view reads the message's own Latin words, mostly
+            # unknown to it here; unknown words are what it learned the
+            # out-of-scope reading from: only its topics' evidence ("ICE",
+            # "lawyer") is kept.
+            linear = np.where(self._intents, np.minimum(linear, 0), linear)
         keyed = self._ranked(norm, per_label, word_view, linear, written.language, found)
         # Its words are another language's, keyed: coverage says nothing (the
         # gate in _romanised stands for it).
@@ -280,11 +309,16 @@ class Matcher:
         stays Spanish)."""
         if self.romanised is None or not norm.isascii():
             return None
-        words = norm.split()
-        if sum(w in self._latin_words for w in words) >= ROMANISED_LATIN_WORDS * len(words):
-            return None  # "I need a free immigration lawyer zorblaxian4567"
         language = self.romanised.language(text)
         if language is None:
+            return None
+        words = norm.split()
+        if language not in EVERYDAY_ROMAN and sum(
+            w in self._latin_words for w in words
+        ) >= ROMANISED_LATIN_WORDS * len(words):
+            # "I need a free immigration lawyer zorblaxian4567" (Banglish and
+            # Roman Urdu are told by their own words: "amar asylum case er
+            # work permit renew korbo kivabe" is theirs).
             return None
         keyed = self.romanised.score(norm, language)
         best = float(keyed.scores.max()) if len(keyed.scores) else 0.0

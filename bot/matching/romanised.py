@@ -2,7 +2,7 @@
 
 "gde sdelat IDNYC" shares no character with "где сделать IDNYC"; keyed
 (`bot/romanised.py`) both read "gde sdelat idnic". Per language that has a key
-(Russian, Arabic, Chinese, Korean) the pack's phrasings are keyed and indexed
+(Russian, Arabic, Chinese, Korean, Bengali, Urdu) the pack's phrasings are keyed and indexed
 with the character view's n-gram TF-IDF; a Latin-letter message is keyed the
 same way and scored against each. The view is only believed when the
 message is clearly closer to one language's keyed phrasings than to any
@@ -18,15 +18,27 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..romanised import LANGUAGES, key, syllables, words, written_as
+from ..romanised import (
+    ENGLISH_GRAMMAR,
+    EVERYDAY_ROMAN,
+    HINDI_ROMAN,
+    LANGUAGES,
+    key,
+    syllables,
+    words,
+    written_as,
+)
 from .chars import CharIndex
 from .model import Phrase
 from .words import WordCentroids, WordFeatures
 
 # How a message must look before the view is asked (see `romanised.written_as`):
 # nearly every word pinyin or Revised Romanization syllables, Arabic letters
-# written as digits, or Russian words once keyed.
-WRITTEN_AS = {"zh": 0.9, "ko": 0.9, "ar": 1.0, "ru": 0.75}
+# written as digits, or Russian words once keyed; for Bengali and Urdu, half
+# its words the language's own (`RomanisedView.indic`).
+WRITTEN_AS = {"zh": 0.9, "ko": 0.9, "ar": 1.0, "ru": 0.75, "bn": 0.5, "ur": 0.5}
+# ...and of all its words, English ones too, at least this share.
+INDIC_OF_ALL = 0.3
 MIN_WORDS = 3  # "hola", "bonjou", "TPS Ayiti" parse as syllables too
 # Romanised Korean writes vowels and polite endings that English, Spanish,
 # French and Creole syllables rarely do ("eotteoke", "eumsik", "haeyo").
@@ -56,13 +68,28 @@ class RomanisedView:
         labels: np.ndarray,
         n_labels: int,
         cached: Mapping[str, np.ndarray] | None = None,
+        latin_words: frozenset[str] = frozenset(),
     ):
-        """`labels`: each phrasing's label position, of `n_labels`."""
+        """`labels`: each phrasing's label position, of `n_labels`;
+        `latin_words`: the words of the Latin-script languages' phrasings."""
         self.rows: dict[str, np.ndarray] = {}
         self.word_views: dict[str, tuple[WordFeatures, WordCentroids]] = {}
         self.indexes: dict[str, CharIndex] = {}
         self.sorted_texts: dict[str, list[str]] = {}
         self.words: dict[str, frozenset[str]] = {}
+        self.latin_words = latin_words
+        # Bengali's and Urdu's own Latin words: the pack's romanised examples'
+        # and the everyday ones, less any a Latin-script language uses.
+        self.own_words: dict[str, frozenset[str]] = {
+            language: frozenset(
+                w
+                for p in phrases
+                if p.language == language and p.text.isascii()
+                for w in words(p.text)
+            ).union(EVERYDAY_ROMAN[language])
+            - latin_words
+            for language in EVERYDAY_ROMAN
+        }
         for language in LANGUAGES:
             rows = np.asarray(
                 [i for i, p in enumerate(phrases) if p.language == language], dtype=np.int32
@@ -119,8 +146,13 @@ class RomanisedView:
         found = words(text)
         if len(found) < MIN_WORDS:
             return None
+        indic = self.indic(found)
         for language in self.indexes:
-            if language == "ru":
+            if language in EVERYDAY_ROMAN:
+                if language != indic:
+                    continue
+                share = 1.0
+            elif language == "ru":
                 long = [w for w in found if w.isalpha() and len(w) >= 3]
                 if len(long) < MIN_WORDS:
                     continue
@@ -133,6 +165,34 @@ class RomanisedView:
             if share >= WRITTEN_AS[language]:
                 return language
         return None
+
+    def indic(self, found: list[str]) -> str | None:
+        """Banglish or Roman Urdu: the one of the two whose own words (or
+        words keyed like its native phrasings' words) make at least half of
+        a message's words that no Latin-script language uses ("amar asylum
+        case er jonno free lawyer kivabe pabo"), with at least two of its own
+        and more than the other has; not Hindi."""
+        content = [w for w in found if w not in self.latin_words and w.isalpha()]
+        if not content:
+            return None
+        shares = {}
+        for language, own in self.own_words.items():
+            native = self.words.get(language, frozenset())
+            hits = sum(w in own or (len(w) >= 4 and key(w, language) in native) for w in content)
+            shares[language] = hits / len(content), sum(w in own for w in content), hits
+        if not shares:
+            return None
+        best = max(shares, key=lambda lang: shares[lang][1])
+        share, telling, hits = shares[best]
+        rivals = [t for lang, (_, t, _) in shares.items() if lang != best]
+        if share < WRITTEN_AS[best] or telling < 2 or any(t >= telling for t in rivals):
+            return None
+        english = sum(w in ENGLISH_GRAMMAR for w in found)
+        if hits < INDIC_OF_ALL * len(found) or (english >= 3 and 3 * english >= hits):
+            return None  # English with a few words of Urdu: "bhai, ICE aaya tha at my shop..."
+        if best == "ur" and any(w in HINDI_ROMAN for w in found):
+            return None
+        return best
 
     def score(self, text: str, language: str) -> Keyed:
         """A message's scores against one language's keyed phrasings."""
@@ -153,9 +213,9 @@ class RomanisedView:
 
 
 _SEP = "\x1f"
-# Keys with words: Russian and Arabic ones are written in words, Chinese and
+# Keys with words: Russian, Arabic, Bengali and Urdu ones are written in words, Chinese and
 # Korean ones are cut into syllables.
-_WORDED = ("ru", "ar", "zh", "ko")
+_WORDED = ("ru", "ar", "zh", "ko", "bn", "ur")
 
 
 def _worded(keyed: str, language: str) -> str:
