@@ -450,7 +450,7 @@ class _Turn:
         if two is not None and match.intent is None:
             match = self.main_question(two, match)
         if match.topic is None and match.intent is None and story.is_long(text, words):
-            match = self.story_match(text, match, ranking)
+            match = self.story_match(text, match, ranking, detection.language)
         if match.topic is None and match.intent is None and not match.choices:
             match = self.unspaced_lead(text, match)
         if (
@@ -570,22 +570,41 @@ class _Turn:
         """A sentence the character and word views both give to its topic."""
         return self.rank_part(sentence).agree
 
-    def story_match(self, text: str, whole: Match, ranking: Ranking) -> Match:
+    def story_match(
+        self, text: str, whole: Match, ranking: Ranking, language: str | None = None
+    ) -> Match:
         """A long message: the sentence whose confident topic the whole agrees
         with; else the whole message's topic when every view picks it and it
         stands clearly ahead."""
         ranked = [
             c.label for c in whole.candidates[: story.AGREE_WITHIN] if c.label in self.pack.topics
         ]
-        parts = [s for s in story.sentences(text) if not self.brain.openers.opens(s)]
+        opens = self.brain.openers.opens
+        parts = [s for s in story.sentences(text) if not opens(s)]
+        # A run-on told without stops is also read clause by clause.
+        cut = [c for c in story.sentences(text, language) if c not in parts and not opens(c)]
+        parts += cut
         if len(parts) < 2:
             return whole  # one sentence: it was the whole message
         best: Match | None = None
-        for sentence in parts:
-            part = self.match_part(sentence)
-            if part.topic in ranked and (best is None or part.confidence > best.confidence):
-                best = part
+        best_part = ""
+        # The clauses of a run-on are read only when no sentence settles it.
+        for group in (parts[: len(parts) - len(cut)], cut):
+            for sentence in group:
+                part = self.match_part(sentence)
+                if part.topic in ranked and (best is None or part.confidence > best.confidence):
+                    best, best_part = part, sentence
+            if best is not None:
+                break
+        if best is not None and best_part in cut and self.clause_disagrees(best_part, parts):
+            # A clause cut from a run-on is one reading of a story that
+            # another part reads confidently otherwise: it settles nothing.
+            best = None
         if best is None or best.topic is None:
+            if len(parts) == len(cut) + 1 and story.unspaced_enough(text):
+                # One Chinese or Korean run-on: its views agree at a lower
+                # score than other languages', so the bar is theirs.
+                return self.unspaced_lead(text, whole)
             agreed = self.views_agree(whole, ranking)
             if agreed.topic is None and not agreed.choices:
                 return self.sentence_agrees(parts, whole)
@@ -604,6 +623,17 @@ class _Turn:
         # They agree only that it is among the best: offer both, answer neither.
         offered = tuple(dict.fromkeys([best.topic, *ranked[:1], *whole.choices]))[:3]
         return replace(whole, choices=offered)
+
+    def clause_disagrees(self, clause: str, parts: list[str]) -> bool:
+        """Another part of the message is read confidently as another topic
+        than the clause's, or as out of scope."""
+        topic = self.match_part(clause).topic
+        for sentence in parts:
+            if sentence != clause:
+                part = self.match_part(sentence)
+                if part.topic not in (None, topic) or part.intent == OUT_OF_SCOPE:
+                    return True
+        return False
 
     def sentence_agrees(self, parts: list[str], whole: Match) -> Match:
         """A story no sentence settles and no view alone answers: the whole

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
+from . import clauses
 from .normalize import normalize, pack_normalize
 
 # Sentence ends in the pack's scripts: Latin, CJK, Arabic, Urdu, Bengali.
@@ -78,10 +79,17 @@ def in_order(text: str) -> list[str]:
     return [p.strip() for p in _SENTENCE_END.split(text) if p and p.strip()]
 
 
-def sentences(text: str) -> Iterator[str]:
+def in_clauses(text: str, language: str | None) -> list[str]:
+    """Every sentence of the message, first to last, a run-on cut into its
+    clauses (`clauses.split`)."""
+    return [c for part in in_order(text) for c in clauses.split(part, language)]
+
+
+def sentences(text: str, language: str | None = None) -> Iterator[str]:
     """The message's sentences with enough words, last first: a story ends
-    with its question more often than it starts with it."""
-    for part in reversed(in_order(text)):
+    with its question more often than it starts with it. With the message's
+    `language`, a run-on told without stops is cut into its clauses."""
+    for part in reversed(in_clauses(text, language)):
         if len(part.split()) >= MIN_WORDS or not part.isascii():
             yield part
 
