@@ -29,35 +29,38 @@ MARKERS: Mapping[str, tuple[str, ...]] = {
         "does she", "does it", "should i", "should we", "is it", "will they",
         "will it", "am i", "what do i", "what do we", "what should", "what can",
         "how do i", "how can", "how do we", "where can", "where do", "who can",
-        "anyone know",
+        "anyone know", "and if", "what if", "now he", "now she", "now they",
+        "he said", "she said", "they said", "they told", "my question",
     ),
     "es": (
         "y entonces", "y ahora", "pero", "porque", "entonces", "y luego",
         "pueden", "puedo", "puede", "podemos", "debo", "tengo que", "hay algún",
         "hay alguna", "hay algun", "es verdad", "qué hago", "que hago", "qué puedo",
         "dónde", "donde puedo", "cómo", "a quién", "alguien sabe", "me pueden",
-        "será que", "es cierto",
+        "será que", "es cierto", "y si", "qué hacemos", "que hacemos", "qué debo",
+        "me dijeron", "dijo que",
     ),
     "fr": (
         "et puis", "et là", "mais", "parce que", "donc", "alors",
         "est-ce que", "est ce que", "est-ce qu", "est ce qu", "je peux", "on peut",
         "peuvent-ils", "ils peuvent", "je dois", "qu'est-ce que", "qu est ce que",
-        "comment", "où", "il y a un", "y a-t-il", "c'est vrai", "je fais quoi",
+        "comment", "où", "il y a un", "y a-t-il", "c'est vrai", "je fais quoi", "et si",
+        "il m'a dit", "on m'a dit",
     ),
     "pl": (
         "a potem", "i potem", "ale", "bo", "więc", "no i", "czy", "co mam",
         "co robić", "gdzie", "jak mam", "jak mogę", "kto", "mogę", "czy mogą",
-        "muszę", "i teraz", "a teraz",
+        "muszę", "i teraz", "a teraz", "a jak", "i jak", "a co", "co jeśli",
     ),
     "ru": (
         "а потом", "и потом", "но", "потому что", "так что", "и вот", "вот",
         "можно ли", "можно", "могут ли", "могу ли", "могут", "должен ли",
         "нужно ли", "что делать", "что мне", "куда", "где", "как мне", "кто",
-        "и ещё", "и еще", "а если", "если",
+        "и ещё", "и еще", "а если", "если", "а что", "что будет",
     ),
     "ht": (
         "epi", "men", "paske", "kounye a", "apre sa", "èske", "eske", "kisa",
-        "ki sa", "kote", "kijan", "mwen ka", "yo ka", "m ka", "eske m",
+        "ki sa", "kote", "kijan", "mwen ka", "yo ka", "m ka", "eske m", "e si",
     ),
     "ar": (
         "بس", "لكن", "عشان", "لأن", "لان", "وبعدين", "بعدين", "هل", "ممكن",
@@ -93,6 +96,7 @@ _UNSPACED = re.compile(r"[\u3400-\u9fff\uac00-\ud7a3]")
 _SPACED_SCRIPT = re.compile(r"[A-Za-z\u00c0-\u024f\u0400-\u04ff]")
 # Korean ends a spoken sentence with -요 or -다/-까 before the next word.
 _KOREAN_END = re.compile(r"(?<=[\uac00-\ud7a3][요까])\s+|(?<=니다)\s+")
+_HAN_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 # Commas and dashes cut a run-on too (the sentence ends are already cut).
 _COMMA = re.compile(r"\s*(?:(?<!\d),|,(?!\d)|[،、，—–])\s*|\s+-\s+")
 
@@ -129,6 +133,11 @@ def is_runon(sentence: str) -> bool:
     )
 
 
+def spoken(sentence: str) -> bool:
+    """A run-on as voice-to-text writes it: not even a comma."""
+    return is_runon(sentence) and not _COMMA.search(sentence)
+
+
 def _long_enough(clause: str) -> bool:
     return (
         len(clause.split()) >= CLAUSE_WORDS or len(_UNSPACED.findall(clause)) >= CLAUSE_CHARS
@@ -145,6 +154,9 @@ def split(sentence: str, language: str | None) -> list[str]:
     for chunk in _COMMA.split(sentence):
         if language == "ko":
             pieces.extend(_KOREAN_END.split(chunk))
+        elif language == "zh":
+            # Chinese writes no spaces between words: a space is a pause.
+            pieces.extend(_HAN_GAP.split(chunk))
         else:
             pieces.append(chunk)
     pattern = _pattern(language) if language else None

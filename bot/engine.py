@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+from . import clauses as clauses_module
 from . import errors, malloc, normalized, settings, shorthand, story, ui
 from .calibration import Calibration, Measured, calibrated_settings, measure_apart
 from .callbacks import Action, decode, parse_payload
@@ -459,6 +460,10 @@ class _Turn:
             and self.asks_elsewhere(text, match)
         ):
             match = replace(match, topic=None, intent=OUT_OF_SCOPE, choices=())
+        if match.topic is not None and story.is_long(text, words):
+            doubted = self.runon_doubt(text, match.topic, detection.language)
+            if doubted:
+                match = replace(match, topic=None, choices=doubted)
         if match.topic is not None:
             return self.writer.answer(
                 self.pack.topics[match.topic],
@@ -575,7 +580,34 @@ class _Turn:
     ) -> Match:
         """A long message: the sentence whose confident topic the whole agrees
         with; else the whole message's topic when every view picks it and it
-        stands clearly ahead."""
+        stands clearly ahead; else, for a run-on, its clauses' agreement."""
+        found = self.story_sentences(text, whole, ranking, language)
+        if found.topic is not None or found.intent is not None:
+            return found
+        clauses = story.in_clauses(text, language)
+        if len(clauses) == len(story.in_order(text)):
+            return found  # no run-on was cut
+        agreed = self.clauses_agree(clauses, whole)
+        return found if agreed is None else replace(found, topic=agreed, choices=())
+
+    def clauses_agree(self, clauses: list[str], whole: Match) -> str | None:
+        """A run-on's topic when its clauses settle it with the whole message:
+        the whole puts the topic first (a tie will do), and either the last
+        clause, where a story asks its question, is confident of it, or every
+        clause puts it first too; no clause is confidently about anything else."""
+        label = self.leading_topic(whole, story.CLAUSES_AGREE_SCORE, 0.0)
+        if label is None:
+            return None
+        tops = [self.rank_part(c).candidates[:1] for c in clauses]
+        unanimous = all(top and top[0].label == label for top in tops)
+        if not (unanimous or self.match_part(clauses[-1]).topic == label):
+            return None
+        return None if self.read_otherwise(label, clauses) else label
+
+    def story_sentences(
+        self, text: str, whole: Match, ranking: Ranking, language: str | None = None
+    ) -> Match:
+        """`story_match` by sentences (and a run-on's clauses when no sentence settles it)."""
         ranked = [
             c.label for c in whole.candidates[: story.AGREE_WITHIN] if c.label in self.pack.topics
         ]
@@ -596,7 +628,8 @@ class _Turn:
                     best, best_part = part, sentence
             if best is not None:
                 break
-        if best is not None and best_part in cut and self.clause_disagrees(best_part, parts):
+        others = [p for p in parts if p != best_part]
+        if best and best.topic and best_part in cut and self.read_otherwise(best.topic, others):
             # A clause cut from a run-on is one reading of a story that
             # another part reads confidently otherwise: it settles nothing.
             best = None
@@ -624,15 +657,32 @@ class _Turn:
         offered = tuple(dict.fromkeys([best.topic, *ranked[:1], *whole.choices]))[:3]
         return replace(whole, choices=offered)
 
-    def clause_disagrees(self, clause: str, parts: list[str]) -> bool:
-        """Another part of the message is read confidently as another topic
-        than the clause's, or as out of scope."""
-        topic = self.match_part(clause).topic
+    def runon_doubt(self, text: str, topic: str, language: str | None) -> tuple[str, ...]:
+        """Choices instead of `topic` for a spoken run-on (one sentence, not
+        even a comma) none of whose clauses puts `topic` first while one is
+        confident of another topic: the whole message's reading is a blend
+        of the story's words (a car wash's unpaid wages read as housing)."""
+        sentences = story.in_order(text)
+        if len(sentences) > 1 or not clauses_module.spoken(sentences[0]):
+            return ()
+        clauses = clauses_module.split(sentences[0], language)
+        firsts = [[c.label for c in self.rank_part(clause).candidates[:1]] for clause in clauses]
+        if len(clauses) < 2 or [topic] in firsts:
+            return ()
+        others = [self.match_part(c).topic for c in clauses]
+        offered = [t for t in others if t is not None and t != topic]
+        if not offered:
+            return ()
+        limit = self.brain.matcher.settings.max_choices
+        return tuple(dict.fromkeys([topic, *offered]))[:limit]
+
+    def read_otherwise(self, topic: str, parts: list[str]) -> bool:
+        """One of the message's parts is read confidently as another topic
+        than `topic`, or as out of scope."""
         for sentence in parts:
-            if sentence != clause:
-                part = self.match_part(sentence)
-                if part.topic not in (None, topic) or part.intent == OUT_OF_SCOPE:
-                    return True
+            part = self.match_part(sentence)
+            if part.topic not in (None, topic) or part.intent == OUT_OF_SCOPE:
+                return True
         return False
 
     def sentence_agrees(self, parts: list[str], whole: Match) -> Match:

@@ -41,6 +41,9 @@ VIEWS_AGREE_LEAD = 0.10
 # ...or, when the views disagree over the whole story, one of its sentences
 # on which they agree puts the same topic first, at least this high.
 SENTENCE_AGREES_SCORE = 0.40
+# A run-on's clauses settle its topic only when the whole message puts it
+# first at least this high.
+CLAUSES_AGREE_SCORE = 0.35
 
 
 # Chinese and Korean score lower than other languages (their tokens are
