@@ -447,7 +447,9 @@ class _Turn:
         urgent = self.urgent_topic(match)
         if urgent is not None:
             return self.writer.answer(urgent, lang, extra_notes=notes, confidence=match.confidence)
-        two = story.main_and_other(story.in_order(text), self.brain.openers)
+        two = story.main_and_other(
+            story.in_clauses(text, detection.language, spoken=True), self.brain.openers
+        )
         if two is not None and match.intent is None:
             match = self.main_question(two, match)
         if match.topic is None and match.intent is None and story.is_long(text, words):
