@@ -94,6 +94,15 @@ MARKERS: Mapping[str, tuple[str, ...]] = {
     ),
 }
 
+# Words that open what someone else said ("he said he would call
+# immigration on us"): such a clause is a piece of the story, never the
+# resident's question. Each is a marker above too, so a clause opens with it.
+REPORTED: Mapping[str, tuple[str, ...]] = {
+    "en": ("he said", "she said", "they said", "they told"),
+    "es": ("me dijeron", "dijo que"),
+    "fr": ("il m'a dit", "on m'a dit"),
+}
+
 # A sentence shorter than this is read as it is (it has no story to cut).
 RUNON_WORDS = 16
 RUNON_CHARS = 40  # ...in Chinese or Korean characters
@@ -144,6 +153,12 @@ def is_runon(sentence: str) -> bool:
 def spoken(sentence: str) -> bool:
     """A run-on as voice-to-text writes it: not even a comma."""
     return is_runon(sentence) and not _COMMA.search(sentence)
+
+
+def reported(clause: str, language: str | None) -> bool:
+    """A clause that opens with what someone else said."""
+    folded = clause.casefold()
+    return any(folded.startswith(w) for w in REPORTED.get(language or "", ()))
 
 
 def _long_enough(clause: str) -> bool:

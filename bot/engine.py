@@ -622,8 +622,10 @@ class _Turn:
             return whole  # one sentence: it was the whole message
         best: Match | None = None
         best_part = ""
-        # The clauses of a run-on are read only when no sentence settles it.
-        for group in (parts[: len(parts) - len(cut)], cut):
+        # The clauses of a run-on are read only when no sentence settles it,
+        # and never one that reports what someone said (the boss's threat).
+        asked = [c for c in cut if not clauses_module.reported(c, language)]
+        for group in (parts[: len(parts) - len(cut)], asked):
             for sentence in group:
                 part = self.match_part(sentence)
                 if part.topic in ranked and (best is None or part.confidence > best.confidence):
