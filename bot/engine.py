@@ -431,6 +431,7 @@ class _Turn:
         # "pls where r the classes": the pack's phrasings spell words out.
         text = shorthand.spell_out(text, detection.language)
         ranking = self.brain.matcher.rank(text)
+        self._ranks[text] = ranking  # a one-sentence story's sentence is the message
         if ranking.romanised in self.pack.languages:
             # "gde sdelat IDNYC": Russian in Latin letters, answered in Russian.
             detection = Detection(ranking.romanised, True)
@@ -670,8 +671,10 @@ class _Turn:
         if len(sentences) > 1 or not clauses_module.spoken(sentences[0]):
             return ()
         clauses = clauses_module.split(sentences[0], language)
-        firsts = [[c.label for c in self.rank_part(clause).candidates[:1]] for clause in clauses]
-        if len(clauses) < 2 or [topic] in firsts:
+        if len(clauses) < 2 or any(
+            [c.label for c in self.rank_part(clause).candidates[:1]] == [topic]
+            for clause in clauses
+        ):
             return ()
         others = [self.match_part(c).topic for c in clauses]
         offered = [t for t in others if t is not None and t != topic]
