@@ -457,6 +457,10 @@ class _Turn:
             match = self.story_match(text, match, ranking, detection.language)
         if match.topic is None and match.intent is None and not match.choices:
             match = self.unspaced_lead(text, match)
+        if two is not None and match.topic is None and match.intent is None and not match.choices:
+            # Two questions and no reading of the whole: the main question's
+            # own close calls, rather than a decline.
+            match = replace(match, choices=self.match_part(two.main).choices)
         if (
             match.topic is not None
             and story.is_long(text, words)
