@@ -243,3 +243,17 @@ def test_clauses_settle_a_run_on_only_when_none_reads_otherwise(nyc_engine: Engi
     # ...but not when another clause is confident of something else.
     turn._parts[parts[1]] = _confident("family-member-detained", 0.7)
     assert turn.clauses_agree(parts, whole) is None
+
+
+def test_two_spoken_questions_with_no_reading_offer_the_main_one_s_choices(
+    nyc_say: Say,
+) -> None:
+    # Neither the whole message nor its story settles a topic: the main
+    # question's own close calls are offered, never a bare decline.
+    reply = nyc_say(
+        "мой отец болеет и боится идти в больницу потому что там могут позвать иммиграцию "
+        "можно ли ему туда идти спокойно и ещё если он возьмёт бесплатную страховку это потом "
+        "не помешает с грин картой"
+    )
+    assert reply.topic is None
+    assert reply.choices[0] == "ice-at-hospitals"
