@@ -605,9 +605,10 @@ class _Turn:
         label = self.leading_topic(whole, story.CLAUSES_AGREE_SCORE, 0.0)
         if label is None:
             return None
-        tops = [self.rank_part(c).candidates[:1] for c in clauses]
-        unanimous = all(top and top[0].label == label for top in tops)
-        if not (unanimous or self.match_part(clauses[-1]).topic == label):
+        if self.match_part(clauses[-1]).topic != label and not all(
+            [c.label for c in self.rank_part(clause).candidates[:1]] == [label]
+            for clause in clauses  # stops at the first clause that leans elsewhere
+        ):
             return None
         return None if self.read_otherwise(label, clauses) else label
 
