@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from . import clauses as clauses_module
 from . import errors, localized, malloc, normalized, settings, shorthand, story, ui
 from .calibration import Calibration, Measured, calibrated_settings, measure_apart
 from .callbacks import Action, decode, parse_payload
@@ -429,6 +430,7 @@ class _Turn:
         # "pls where r the classes": the pack's phrasings spell words out.
         text = shorthand.spell_out(text, detection.language)
         ranking = self.brain.matcher.rank(text)
+        self._ranks[text] = ranking  # a one-sentence story's sentence is the message
         if ranking.romanised in self.pack.languages:
             # "gde sdelat IDNYC": Russian in Latin letters, answered in Russian.
             detection = Detection(ranking.romanised, True)
@@ -445,15 +447,21 @@ class _Turn:
         urgent = self.urgent_topic(match)
         if urgent is not None:
             return self.writer.answer(urgent, lang, extra_notes=notes, confidence=match.confidence)
-        two = story.main_and_other(story.in_order(text), self.brain.openers)
+        two = story.main_and_other(
+            story.in_clauses(text, detection.language, spoken=True), self.brain.openers
+        )
         if two is not None and match.intent is None:
             match = self.main_question(two, match)
         if match.topic is None and match.intent is None and story.is_long(text, words):
-            match = self.story_match(text, match, ranking)
+            match = self.story_match(text, match, ranking, detection.language)
             if match.topic is not None and self.near_out_of_scope(match):
                 match = self.not_confident(match, decline=False)
         if match.topic is None and match.intent is None and not match.choices:
             match = self.unspaced_lead(text, match)
+        if two is not None and match.topic is None and match.intent is None and not match.choices:
+            # Two questions and no reading of the whole: the main question's
+            # own close calls, rather than a decline.
+            match = replace(match, choices=self.match_part(two.main).choices)
         if (
             match.topic is not None
             and story.is_long(text, words)
@@ -465,6 +473,10 @@ class _Turn:
             match = replace(match, topic=several, choices=())
         if match.topic is not None and self.lacks_signal(match.topic, match):
             match = self.not_confident(match)
+        if match.topic is not None and story.is_long(text, words):
+            doubted = self.runon_doubt(text, match.topic, detection.language)
+            if doubted:
+                match = replace(match, topic=None, choices=doubted)
         if match.topic is not None:
             return self.writer.answer(
                 self.pack.topics[match.topic],
@@ -598,22 +610,72 @@ class _Turn:
         """A sentence the character and word views both give to its topic."""
         return self.rank_part(sentence).agree
 
-    def story_match(self, text: str, whole: Match, ranking: Ranking) -> Match:
+    def story_match(
+        self, text: str, whole: Match, ranking: Ranking, language: str | None = None
+    ) -> Match:
         """A long message: the sentence whose confident topic the whole agrees
         with; else the whole message's topic when every view picks it and it
-        stands clearly ahead."""
+        stands clearly ahead; else, for a run-on, its clauses' agreement."""
+        found = self.story_sentences(text, whole, ranking, language)
+        if found.topic is not None or found.intent is not None:
+            return found
+        clauses = story.in_clauses(text, language)
+        if len(clauses) == len(story.in_order(text)):
+            return found  # no run-on was cut
+        agreed = self.clauses_agree(clauses, whole)
+        return found if agreed is None else replace(found, topic=agreed, choices=())
+
+    def clauses_agree(self, clauses: list[str], whole: Match) -> str | None:
+        """A run-on's topic when its clauses settle it with the whole message:
+        the whole puts the topic first (a tie will do), and either the last
+        clause, where a story asks its question, is confident of it, or every
+        clause puts it first too; no clause is confidently about anything else."""
+        label = self.leading_topic(whole, story.CLAUSES_AGREE_SCORE, 0.0)
+        if label is None:
+            return None
+        if self.match_part(clauses[-1]).topic != label and not all(
+            [c.label for c in self.rank_part(clause).candidates[:1]] == [label]
+            for clause in clauses  # stops at the first clause that leans elsewhere
+        ):
+            return None
+        return None if self.read_otherwise(label, clauses) else label
+
+    def story_sentences(
+        self, text: str, whole: Match, ranking: Ranking, language: str | None = None
+    ) -> Match:
+        """`story_match` by sentences (and a run-on's clauses when no sentence settles it)."""
         ranked = [
             c.label for c in whole.candidates[: story.AGREE_WITHIN] if c.label in self.pack.topics
         ]
-        parts = [s for s in story.sentences(text) if not self.brain.openers.opens(s)]
+        opens = self.brain.openers.opens
+        parts = [s for s in story.sentences(text) if not opens(s)]
+        # A run-on told without stops is also read clause by clause.
+        cut = [c for c in story.sentences(text, language) if c not in parts and not opens(c)]
+        parts += cut
         if len(parts) < 2:
             return whole  # one sentence: it was the whole message
         best: Match | None = None
-        for sentence in parts:
-            part = self.match_part(sentence)
-            if part.topic in ranked and (best is None or part.confidence > best.confidence):
-                best = part
+        best_part = ""
+        # The clauses of a run-on are read only when no sentence settles it,
+        # and never one that reports what someone said (the boss's threat).
+        asked = [c for c in cut if not clauses_module.reported(c, language)]
+        for group in (parts[: len(parts) - len(cut)], asked):
+            for sentence in group:
+                part = self.match_part(sentence)
+                if part.topic in ranked and (best is None or part.confidence > best.confidence):
+                    best, best_part = part, sentence
+            if best is not None:
+                break
+        others = [p for p in parts if p != best_part]
+        if best and best.topic and best_part in cut and self.read_otherwise(best.topic, others):
+            # A clause cut from a run-on is one reading of a story that
+            # another part reads confidently otherwise: it settles nothing.
+            best = None
         if best is None or best.topic is None:
+            if len(parts) == len(cut) + 1 and story.unspaced_enough(text):
+                # One Chinese or Korean run-on: its views agree at a lower
+                # score than other languages', so the bar is theirs.
+                return self.unspaced_lead(text, whole)
             agreed = self.views_agree(whole, ranking)
             if agreed.topic is None and not agreed.choices:
                 return self.sentence_agrees(parts, whole)
@@ -632,6 +694,36 @@ class _Turn:
         # They agree only that it is among the best: offer both, answer neither.
         offered = tuple(dict.fromkeys([best.topic, *ranked[:1], *whole.choices]))[:3]
         return replace(whole, choices=offered)
+
+    def runon_doubt(self, text: str, topic: str, language: str | None) -> tuple[str, ...]:
+        """Choices instead of `topic` for a spoken run-on (one sentence, not
+        even a comma) none of whose clauses puts `topic` first while one is
+        confident of another topic: the whole message's reading is a blend
+        of the story's words (a car wash's unpaid wages read as housing)."""
+        sentences = story.in_order(text)
+        if len(sentences) > 1 or not clauses_module.spoken(sentences[0]):
+            return ()
+        clauses = clauses_module.split(sentences[0], language)
+        if len(clauses) < 2 or any(
+            [c.label for c in self.rank_part(clause).candidates[:1]] == [topic]
+            for clause in clauses
+        ):
+            return ()
+        others = [self.match_part(c).topic for c in clauses]
+        offered = [t for t in others if t is not None and t != topic]
+        if not offered:
+            return ()
+        limit = self.brain.matcher.settings.max_choices
+        return tuple(dict.fromkeys([topic, *offered]))[:limit]
+
+    def read_otherwise(self, topic: str, parts: list[str]) -> bool:
+        """One of the message's parts is read confidently as another topic
+        than `topic`, or as out of scope."""
+        for sentence in parts:
+            part = self.match_part(sentence)
+            if part.topic not in (None, topic) or part.intent == OUT_OF_SCOPE:
+                return True
+        return False
 
     def sentence_agrees(self, parts: list[str], whole: Match) -> Match:
         """A story no sentence settles and no view alone answers: the whole

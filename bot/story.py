@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
+from . import clauses
 from .normalize import normalize, pack_normalize
 
 # Sentence ends in the pack's scripts: Latin, CJK, Arabic, Urdu, Bengali.
@@ -40,6 +41,9 @@ VIEWS_AGREE_LEAD = 0.10
 # ...or, when the views disagree over the whole story, one of its sentences
 # on which they agree puts the same topic first, at least this high.
 SENTENCE_AGREES_SCORE = 0.40
+# A run-on's clauses settle its topic only when the whole message puts it
+# first at least this high.
+CLAUSES_AGREE_SCORE = 0.35
 
 
 # Chinese and Korean score lower than other languages (their tokens are
@@ -78,10 +82,22 @@ def in_order(text: str) -> list[str]:
     return [p.strip() for p in _SENTENCE_END.split(text) if p and p.strip()]
 
 
-def sentences(text: str) -> Iterator[str]:
+def in_clauses(text: str, language: str | None, spoken: bool = False) -> list[str]:
+    """Every sentence of the message, first to last, a run-on cut into its
+    clauses (`clauses.split`); with `spoken`, only a run-on without even a
+    comma (a written sentence's commas and words are its writer's choice)."""
+    return [
+        c
+        for part in in_order(text)
+        for c in (clauses.split(part, language) if clauses.spoken(part) or not spoken else [part])
+    ]
+
+
+def sentences(text: str, language: str | None = None) -> Iterator[str]:
     """The message's sentences with enough words, last first: a story ends
-    with its question more often than it starts with it."""
-    for part in reversed(in_order(text)):
+    with its question more often than it starts with it. With the message's
+    `language`, a run-on told without stops is cut into its clauses."""
+    for part in reversed(in_clauses(text, language)):
         if len(part.split()) >= MIN_WORDS or not part.isascii():
             yield part
 
@@ -92,6 +108,10 @@ _QUESTION_MARK = re.compile("[?？؟]")
 def is_question(sentence: str) -> bool:
     """A sentence that asks something: only a question mark says so in every script."""
     return bool(_QUESTION_MARK.search(sentence))
+
+
+# "And" in the pack's Latin and Cyrillic languages, before an opener ("y aparte").
+AND_WORDS = frozenset({"and", "y", "e", "et", "i", "a", "и", "а", "epi", "ak"})
 
 
 class Openers:
@@ -116,6 +136,12 @@ class Openers:
 
     def opens(self, sentence: str) -> bool:
         norm = normalize(sentence)  # a resident's words: never into the pack cache
+        first, _, rest = norm.partition(" ")
+        if first in AND_WORDS and rest and self._opens(rest):
+            return True  # "y aparte", "and btw": the phrase after "and"
+        return self._opens(norm)
+
+    def _opens(self, norm: str) -> bool:
         # A Chinese or Korean phrase opens the sentence; any other is its first
         # whole words (the sentence is the phrase, or goes on after a space).
         # One str.startswith over a tuple: each long message asks this of
@@ -196,8 +222,10 @@ def main_and_other(parts: list[str], openers: Openers) -> TwoQuestions | None:
     parts = split_joined(parts, openers)
     parts = [p for p in parts if len(p.split()) >= MIN_WORDS or not p.isascii()]
     for k, part in enumerate(parts[1:], start=1):
-        # The last question may lack its mark, as people type it.
-        if (is_question(part) or k == len(parts) - 1) and openers.opens(part):
+        # The last question may lack its mark, as people type it (or say
+        # it: a spoken run-on's question goes on in the clauses after it).
+        last = not any(is_question(p) for p in parts[k + 1 :])
+        if (is_question(part) or last) and openers.opens(part):
             return TwoQuestions(" ".join(parts[:k]), parts[k:], True)
     asked = [p for p in parts if is_question(p)]
     if asked and parts[-1] not in asked:
