@@ -174,9 +174,12 @@ def faq_topics(files: Sequence[str]) -> dict[str, list[str]]:
     return topics
 
 
-def write_pack(folder: Path, extra: dict[str, list[str]]) -> Path:
-    """The shipped content plus one English topic per extra intent."""
-    subprocess.run(["cp", "-r", str(ROOT / "content"), str(folder)], check=True)
+def write_pack(folder: Path, extra: dict[str, list[str]], tree: Path = ROOT) -> Path:
+    """The shipped content of `tree` plus one English topic per extra intent
+    (each tree its own content: a content field a newer tree adds is unknown
+    to an older one's loader)."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["cp", "-r", str(tree / "content"), str(folder)], check=True)
     for topic_id, phrasings in extra.items():
         examples = "\n".join(f"      - {_quote(p)}" for p in phrasings)
         title = topic_id.split("-", 2)[-1].replace("-", " ").capitalize() or topic_id
@@ -328,11 +331,6 @@ def main() -> int:
     more = faq_topics(MORE)
     with tempfile.TemporaryDirectory(prefix="safecity-scale-") as tmp_name:
         tmp = Path(tmp_name)
-        packs = [
-            ("shipped", write_pack(tmp / "shipped", {})),
-            ("+150 CLINC", write_pack(tmp / "clinc", clinc)),
-            ("+HINT3 +COVID-QA", write_pack(tmp / "all", {**clinc, **more})),
-        ]
         msgs = tmp / "messages.json"
         msgs.write_text(json.dumps(messages(args.messages)), encoding="utf-8")
         trees = [("this tree", ROOT)]
@@ -344,10 +342,17 @@ def main() -> int:
             ).stdout
             subprocess.run(["tar", "-x", "-C", str(before)], input=archive, check=True)
             trees.insert(0, (f"before ({args.compare})", before))
+        sizes = [("shipped", {}), ("+150 CLINC", clinc), ("+HINT3 +COVID-QA", {**clinc, **more})]
+        packs = {
+            (pack, name): write_pack(tmp / f"pack{i}" / str(j), extra, tree)
+            for i, (pack, extra) in enumerate(sizes)
+            for j, (name, tree) in enumerate(trees)
+        }
         results: dict[str, list[tuple[str, int, dict[str, float]]]] = {n: [] for n, _ in trees}
-        for pack, folder in packs:
-            topics = len(list((folder / "topics").glob("*.yaml")))
+        for pack, _ in sizes:
             for name, tree in trees:
+                folder = packs[pack, name]
+                topics = len(list((folder / "topics").glob("*.yaml")))
                 m = measure(tree, folder, msgs, args.runs)
                 results[name].append((pack, topics, m))
                 print(f"  {name}: {pack} ({topics} topics) done", file=sys.stderr, flush=True)
