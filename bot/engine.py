@@ -477,13 +477,17 @@ class _Turn:
             doubted = self.runon_doubt(text, match.topic, detection.language)
             if doubted:
                 match = replace(match, topic=None, choices=doubted)
+        also: Topic | None = None
+        if match.topic is not None and story.is_long(text, words):
+            match, also = self.joined_questions(text, match, detection.language)
         if match.topic is not None:
             return self.writer.answer(
                 self.pack.topics[match.topic],
                 lang,
                 extra_notes=notes,
                 confidence=match.confidence,
-                also=self.second_question([two.main, *two.others] if two else [], match.topic),
+                also=also
+                or self.second_question([two.main, *two.others] if two else [], match.topic),
             )
         if match.intent in ("greeting", "thanks", "smalltalk"):
             msgid = {"greeting": ui.GREETING, "thanks": ui.THANKS, "smalltalk": ui.SMALLTALK}[
@@ -715,6 +719,42 @@ class _Turn:
             return ()
         limit = self.brain.matcher.settings.max_choices
         return tuple(dict.fromkeys([topic, *offered]))[:limit]
+
+    def joined_questions(
+        self, text: str, match: Match, language: str | None
+    ) -> tuple[Match, Topic | None]:
+        """Two questions joined by a plain "and" in one sentence ("what papers
+        do I need to register my son at school and where can I find a free
+        English class"): the later question's words can win the whole
+        message. When `match.topic` is the confident reading of a clause
+        joined to the one before by "and", and an earlier clause that says enough is read
+        confidently as another topic the whole ranks among its best, the
+        earlier (main) question is answered, the later one offered as a
+        button, if the character and word views agree on the earlier clause;
+        else both are offered as choices, the earlier first."""
+        topic = match.topic
+        parts = story.in_clauses(text, language)
+        if topic is None or len(parts) < 2:
+            return match, None
+        own = [self.match_part(part).topic for part in parts]
+        if not any(t == topic and story.joined_by_and(parts, k) for k, t in enumerate(own)):
+            return match, None
+        ranked = [c.label for c in match.candidates[: story.AGREE_WITHIN]]
+        first = own.index(topic)
+        for part, earlier in zip(parts[:first], own[:first], strict=True):
+            if (
+                earlier is None
+                or earlier not in ranked
+                or not story.says_enough(part)
+                or self.lacks_signal(earlier, match)
+            ):
+                continue
+            if self.clear_part(part):
+                own_match = self.match_part(part)
+                answered = replace(match, topic=earlier, confidence=own_match.confidence)
+                return answered, self.pack.topics[topic]
+            return replace(match, topic=None, choices=(earlier, topic)), None
+        return match, None
 
     def read_otherwise(self, topic: str, parts: list[str]) -> bool:
         """One of the message's parts is read confidently as another topic

@@ -114,6 +114,26 @@ def is_question(sentence: str) -> bool:
 AND_WORDS = frozenset({"and", "y", "e", "et", "i", "a", "и", "а", "epi", "ak"})
 
 
+# "And" that opens a clause in the pack's other scripts (Arabic joins its
+# "and" to the word, and is left out: "و" starts too many other words).
+_AND_UNSPACED = ("还有", "而且", "그리고")
+AND_OPENERS = AND_WORDS | {"আর", "اور"}
+
+
+def joined_by_and(parts: list[str], k: int) -> bool:
+    """The clause `parts[k]` follows the one before it with "and", which
+    opens it or ends the clause before ("...what papers do I need and |
+    where are free English classes", cut before "where"): in a run-on, how
+    a second question is joined to the first."""
+    clause = parts[k].strip()
+    first = clause.split(maxsplit=1)[0].casefold() if clause else ""
+    if first in AND_OPENERS or clause.startswith(_AND_UNSPACED):
+        return True
+    before = parts[k - 1].strip() if k > 0 else ""
+    last = before.rsplit(maxsplit=1)[-1].casefold() if before else ""
+    return k > 0 and (last in AND_OPENERS or before.endswith(_AND_UNSPACED))
+
+
 class Openers:
     """Words that open a second question ("by the way", "顺便问一下"): the
     pack's `another_question` signal, matched at a sentence's start; the
