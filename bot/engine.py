@@ -456,6 +456,8 @@ class _Turn:
             match = self.story_match(text, match, ranking, detection.language)
             if match.topic is not None and self.near_out_of_scope(match):
                 match = self.not_confident(match, decline=False)
+            if two is not None and self.later_question_won(two, match):
+                match = self.main_unclear(self.match_part(two.main), match)
         if match.topic is None and match.intent is None and not match.choices:
             match = self.unspaced_lead(text, match)
         if two is not None and match.topic is None and match.intent is None and not match.choices:
@@ -593,6 +595,19 @@ class _Turn:
             and self.clear_part(two.main)
             and any(self.match_part(other).topic == whole.topic for other in two.others)
         )
+
+    def later_question_won(self, two: story.TwoQuestions, match: Match) -> bool:
+        """A story read sentence by sentence gave `match.topic`, which a later
+        question is confidently about, while the main question, unclear
+        alone, does not even lean that way (its best two are other topics):
+        the later question would be answered in place of the main one."""
+        part = self.match_part(two.main)
+        if match.topic is None or part.topic is not None or part.intent is not None:
+            return False
+        own = [c.label for c in part.candidates[:2]]
+        if match.topic in own or not any(c in self.pack.topics for c in own):
+            return False
+        return any(self.match_part(other).topic == match.topic for other in two.others)
 
     def main_unclear(self, part: Match, whole: Match) -> Match:
         """Did-you-mean choices for two questions whose main one is unclear:

@@ -247,3 +247,42 @@ def test_a_clause_is_joined_by_and_that_opens_it_or_ends_the_one_before() -> Non
     assert story.joined_by_and(["qué papeles necesito y", "dónde hay clases"], 1)
     assert story.joined_by_and(["স্কুলে ভর্তি করাতে কি লাগে", "আর ক্লাস কোথায়"], 1)
     assert not story.joined_by_and(["my boss yells at me", "because i have no papers"], 1)
+
+
+def test_a_story_never_answers_the_later_question_when_the_main_one_is_unclear(
+    nyc_engine: Engine,
+) -> None:
+    # Read sentence by sentence, the story settles on what the "by the way"
+    # question asks; the main question, unclear alone, leans elsewhere.
+    main = "last year i was paid cash at the nail salon, can i file taxes with a number"
+    other = "and also if the kids get food stamps is that a problem for a green card later"
+    turn = _Turn(nyc_engine.brain, Incoming(text=f"{main} {other}"))
+    unclear = Match(
+        None,
+        None,
+        44,
+        candidates=(Candidate("taxes-itin", 0.44), Candidate("workers-rights", 0.31)),
+    )
+    turn._parts = {
+        main: unclear,
+        other: Match("public-charge", None, 66, candidates=(Candidate("public-charge", 0.66),)),
+    }
+    two = story.TwoQuestions(main, [other], True)
+    answered = Match(
+        "public-charge",
+        None,
+        41,
+        candidates=(Candidate("public-charge", 0.41), Candidate("taxes-itin", 0.37)),
+    )
+    assert turn.later_question_won(two, answered)
+    offered = turn.main_unclear(turn._parts[main], answered)
+    assert offered.topic is None
+    assert offered.choices[:3] == ("taxes-itin", "workers-rights", "public-charge")
+    # The main question leaning the same way: the answer stands.
+    turn._parts[main] = replace(
+        unclear, candidates=(Candidate("public-charge", 0.44), Candidate("taxes-itin", 0.31))
+    )
+    assert not turn.later_question_won(two, answered)
+    # A confident main question is main_question's business, not this rule's.
+    turn._parts[main] = replace(unclear, topic="taxes-itin")
+    assert not turn.later_question_won(two, answered)
