@@ -742,21 +742,25 @@ class _Turn:
         do I need to register my son at school and where can I find a free
         English class"): the later question's words can win the whole
         message. When `match.topic` is the confident reading of a clause
-        joined to the one before by "and", and an earlier clause that says enough is read
-        confidently as another topic the whole ranks among its best, the
-        earlier (main) question is answered, the later one offered as a
-        button, if the character and word views agree on the earlier clause;
-        else both are offered as choices, the earlier first."""
+        joined to the one before by "and", and an earlier clause that says
+        enough is read confidently as another topic the whole ranks among its
+        best, the earlier (main) question is answered, the later one offered
+        as a button, if the character and word views agree on the earlier
+        clause; else both are offered as choices, the earlier first."""
         topic = match.topic
         parts = story.in_clauses(text, language)
         if topic is None or len(parts) < 2:
             return match, None
-        own = [self.match_part(part).topic for part in parts]
-        if not any(t == topic and story.joined_by_and(parts, k) for k, t in enumerate(own)):
+        # Only the clauses joined by "and" are matched first (speed: most
+        # long messages have none about the topic, and stop here).
+        joined = [k for k in range(1, len(parts)) if story.joined_by_and(parts, k)]
+        if not any(self.match_part(parts[k]).topic == topic for k in joined):
             return match, None
         ranked = [c.label for c in match.candidates[: story.AGREE_WITHIN]]
-        first = own.index(topic)
-        for part, earlier in zip(parts[:first], own[:first], strict=True):
+        for part in parts:
+            earlier = self.match_part(part).topic
+            if earlier == topic:
+                break  # the clauses before the first one about the topic
             if (
                 earlier is None
                 or earlier not in ranked
