@@ -286,3 +286,17 @@ def test_a_story_never_answers_the_later_question_when_the_main_one_is_unclear(
     # A confident main question is main_question's business, not this rule's.
     turn._parts[main] = replace(unclear, topic="taxes-itin")
     assert not turn.later_question_won(two, answered)
+
+
+def test_is_there_still_a_way_in_chinese_is_no_second_question() -> None:
+    # 还有 opens "and also"; 还有没有 asks "is there still...": one question.
+    openers = story.Openers(["还有"])
+    assert openers.opens("还有哪里有免费的英语课")
+    assert not openers.opens("还有没有办法？")
+    parts = ["我来了一年半了，想申请庇护？", "还有没有办法？"]
+    assert story.main_and_other(parts, openers) == story.TwoQuestions(
+        parts[0], parts[1:], False, True
+    )
+    assert story.split_joined(["我来了一年半了，还有没有办法"], openers) == [
+        "我来了一年半了，还有没有办法"
+    ]
