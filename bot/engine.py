@@ -456,6 +456,8 @@ class _Turn:
             match = self.story_match(text, match, ranking, detection.language)
             if match.topic is not None and self.near_out_of_scope(match):
                 match = self.not_confident(match, decline=False)
+            if two is not None and self.later_question_won(two, match):
+                match = self.main_unclear(self.match_part(two.main), match)
         if match.topic is None and match.intent is None and not match.choices:
             match = self.unspaced_lead(text, match)
         if two is not None and match.topic is None and match.intent is None and not match.choices:
@@ -477,13 +479,17 @@ class _Turn:
             doubted = self.runon_doubt(text, match.topic, detection.language)
             if doubted:
                 match = replace(match, topic=None, choices=doubted)
+        also: Topic | None = None
+        if match.topic is not None and story.is_long(text, words):
+            match, also = self.joined_questions(text, match, detection.language)
         if match.topic is not None:
             return self.writer.answer(
                 self.pack.topics[match.topic],
                 lang,
                 extra_notes=notes,
                 confidence=match.confidence,
-                also=self.second_question([two.main, *two.others] if two else [], match.topic),
+                also=also
+                or self.second_question([two.main, *two.others] if two else [], match.topic),
             )
         if match.intent in ("greeting", "thanks", "smalltalk"):
             msgid = {"greeting": ui.GREETING, "thanks": ui.THANKS, "smalltalk": ui.SMALLTALK}[
@@ -589,6 +595,19 @@ class _Turn:
             and self.clear_part(two.main)
             and any(self.match_part(other).topic == whole.topic for other in two.others)
         )
+
+    def later_question_won(self, two: story.TwoQuestions, match: Match) -> bool:
+        """A story read sentence by sentence gave `match.topic`, which a later
+        question is confidently about, while the main question, unclear
+        alone, does not even lean that way (its best two are other topics):
+        the later question would be answered in place of the main one."""
+        part = self.match_part(two.main)
+        if match.topic is None or part.topic is not None or part.intent is not None:
+            return False
+        own = [c.label for c in part.candidates[:2]]
+        if match.topic in own or not any(c in self.pack.topics for c in own):
+            return False
+        return any(self.match_part(other).topic == match.topic for other in two.others)
 
     def main_unclear(self, part: Match, whole: Match) -> Match:
         """Did-you-mean choices for two questions whose main one is unclear:
@@ -715,6 +734,46 @@ class _Turn:
             return ()
         limit = self.brain.matcher.settings.max_choices
         return tuple(dict.fromkeys([topic, *offered]))[:limit]
+
+    def joined_questions(
+        self, text: str, match: Match, language: str | None
+    ) -> tuple[Match, Topic | None]:
+        """Two questions joined by a plain "and" in one sentence ("what papers
+        do I need to register my son at school and where can I find a free
+        English class"): the later question's words can win the whole
+        message. When `match.topic` is the confident reading of a clause
+        joined to the one before by "and", and an earlier clause that says
+        enough is read confidently as another topic the whole ranks among its
+        best, the earlier (main) question is answered, the later one offered
+        as a button, if the character and word views agree on the earlier
+        clause; else both are offered as choices, the earlier first."""
+        topic = match.topic
+        parts = story.in_clauses(text, language)
+        if topic is None or len(parts) < 2:
+            return match, None
+        # Only the clauses joined by "and" are matched first (speed: most
+        # long messages have none about the topic, and stop here).
+        joined = [k for k in range(1, len(parts)) if story.joined_by_and(parts, k)]
+        if not any(self.match_part(parts[k]).topic == topic for k in joined):
+            return match, None
+        ranked = [c.label for c in match.candidates[: story.AGREE_WITHIN]]
+        for part in parts:
+            earlier = self.match_part(part).topic
+            if earlier == topic:
+                break  # the clauses before the first one about the topic
+            if (
+                earlier is None
+                or earlier not in ranked
+                or not story.says_enough(part)
+                or self.lacks_signal(earlier, match)
+            ):
+                continue
+            if self.clear_part(part):
+                own_match = self.match_part(part)
+                answered = replace(match, topic=earlier, confidence=own_match.confidence)
+                return answered, self.pack.topics[topic]
+            return replace(match, topic=None, choices=(earlier, topic)), None
+        return match, None
 
     def read_otherwise(self, topic: str, parts: list[str]) -> bool:
         """One of the message's parts is read confidently as another topic

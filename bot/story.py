@@ -114,6 +114,30 @@ def is_question(sentence: str) -> bool:
 AND_WORDS = frozenset({"and", "y", "e", "et", "i", "a", "и", "а", "epi", "ak"})
 
 
+# "And" that opens a clause in the pack's other scripts (Arabic joins its
+# "and" to the word, and is left out: "و" starts too many other words).
+_AND_UNSPACED = ("还有", "而且", "그리고")
+AND_OPENERS = AND_WORDS | {"আর", "اور"}
+
+
+def joined_by_and(parts: list[str], k: int) -> bool:
+    """The clause `parts[k]` follows the one before it with "and", which
+    opens it or ends the clause before ("...what papers do I need and |
+    where are free English classes", cut before "where"): in a run-on, how
+    a second question is joined to the first."""
+    clause = parts[k].strip()
+    first = clause.split(maxsplit=1)[0].casefold() if clause else ""
+    if first in AND_OPENERS or clause.startswith(_AND_UNSPACED):
+        return True
+    before = parts[k - 1].strip() if k > 0 else ""
+    last = before.rsplit(maxsplit=1)[-1].casefold() if before else ""
+    return k > 0 and (last in AND_OPENERS or before.endswith(_AND_UNSPACED))
+
+
+# "还有没有" is "is there still...", not "and also": a question of its own.
+_NOT_OPENING = ("还有没有", "還有沒有")
+
+
 class Openers:
     """Words that open a second question ("by the way", "顺便问一下"): the
     pack's `another_question` signal, matched at a sentence's start; the
@@ -142,6 +166,8 @@ class Openers:
         return self._opens(norm)
 
     def _opens(self, norm: str) -> bool:
+        if norm.startswith(_NOT_OPENING):
+            return False
         # A Chinese or Korean phrase opens the sentence; any other is its first
         # whole words (the sentence is the phrase, or goes on after a space).
         # One str.startswith over a tuple: each long message asks this of
@@ -162,6 +188,8 @@ class Openers:
             # After a space or a comma; a Latin phrase is a whole word too.
             end = "" if _UNSPACED_CHAR.search(phrase) else r"(?=\s|$)"
             for found in re.finditer(rf"(?<=\s){re.escape(phrase)}{end}", folded):
+                if folded.startswith(_NOT_OPENING, found.start()):
+                    continue
                 before, after = sentence[: found.start()], sentence[found.start() :]
                 if _says_something(before) and _says_something(after[len(phrase) :]):
                     return before.strip(" ,;:-"), after.strip()
