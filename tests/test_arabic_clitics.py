@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from bot.engine import Engine
-from bot.matching import arabic
+from bot.matching import Matcher, Phrase, arabic
 from bot.normalize import normalize
 
 
@@ -34,21 +33,21 @@ def test_urdu_is_left_alone() -> None:
     assert not arabic.URDU_LETTERS.search(normalize("مرتي خايفة تروح عالبوليس"))
 
 
-def test_a_dialect_story_is_covered_by_its_topic(engine: Engine) -> None:
-    # Levantine, written for this test: "and to the police", "her", "they
-    # are scaring" are the clitic forms of words the topic's phrasings use.
-    story = (
-        "جارنا كل ما يشوف مرتي بالحجاب بيصرخ عليها ارجعي لبلدك، وامبارح "
-        "شد حجابها قدام الولاد، وهي خايفة تروح عالبوليس لانو ما معنا اوراق"
+def test_a_word_under_clitics_counts_as_covered() -> None:
+    # A pack of its own: "police" and "daughter" bare in the topic's
+    # phrasings; the message has them under clitics ("and to the police",
+    # "and her daughter"), too far in spelling for the slip check.
+    matcher = Matcher(
+        [
+            Phrase("hate", "ar", "كيف ابلغ الشرطة عن واحد ضرب بنتي"),
+            Phrase("hate", "ar", "هل ابلغ بدون اوراق"),
+            Phrase("school", "ar", "كيف اسجل ابني في المدرسة"),
+            Phrase("school", "ar", "المدرسة تطلب اوراق"),
+        ],
+        romanised=False,
     )
-    matcher = engine.brain.matcher
-    label = matcher.labels.index("hate-crimes")
-    norm = normalize(story)
-    with_clitics = matcher._coverage(norm, label)
-    kept = matcher._arabic_keys
+    label = matcher.labels.index("hate")
+    message = normalize("وللشرطة وبنتها")
+    with_clitics = matcher._coverage(message, label)
     matcher._arabic_keys = [frozenset()] * len(matcher.labels)
-    try:
-        bare = matcher._coverage(norm, label)
-    finally:
-        matcher._arabic_keys = kept
-    assert with_clitics > bare
+    assert matcher._coverage(message, label) < with_clitics == 1.0
