@@ -11,6 +11,7 @@ forms are used only to ask "does the topic know this word", never as features.
 
 from __future__ import annotations
 
+import functools
 import re
 
 # Letters after `normalize` (kaf and yeh folded to their Persian forms).
@@ -42,6 +43,7 @@ def _strip(forms: set[str], affixes: tuple[str, ...], front: bool) -> set[str]:
     return out
 
 
+@functools.lru_cache(maxsize=65536)
 def keys(word: str) -> frozenset[str]:
     """The word's first letters with its clitics on and off: two words
     share a key when they may be the same word under different clitics.

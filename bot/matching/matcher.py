@@ -140,6 +140,10 @@ class Matcher:
         self.signals = PhraseIndex(signals or {})
         self.asides = Phrases(asides)
         self.slips = Slips(self.phrases, self.word_features.vocab)
+        if romanised:
+            # The serving matcher builds them now, not on a resident's first
+            # Arabic message (the calibration's trial matchers never need them).
+            self._arabic_label_keys()
 
     def _key(self) -> str:
         linear = LinearWords.key(self.settings.linear_c)
@@ -393,13 +397,15 @@ class Matcher:
         return covered / total if total else 1.0
 
     def _arabic_label_keys(self) -> list[frozenset[str]]:
-        """Per label, the clitic-free keys of the Arabic-script words its
-        phrasings use (built on the first Arabic message, kept)."""
+        """Per label, the clitic-free keys of the Arabic words its phrasings
+        use (built on the first Arabic message, kept: a few milliseconds)."""
         if self._arabic_keys is None:
             found: list[set[str]] = [set() for _ in self.labels]
-            for text, label in zip(self.texts, self.phrase_label.tolist(), strict=True):
-                for word in text.split():
-                    found[label] |= arabic.keys(word)
+            labels = self.phrase_label.tolist()
+            for phrase, label in zip(self.phrases, labels, strict=True):
+                if phrase.language == "ar":
+                    for word in phrase.text.split():
+                        found[label] |= arabic.keys(word)
             self._arabic_keys = [frozenset(k) for k in found]
         return self._arabic_keys
 
