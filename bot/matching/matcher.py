@@ -15,6 +15,7 @@ from .. import malloc, romanised
 from ..language_words import LATIN
 from ..normalize import normalize, pack_normalize
 from ..romanised import EVERYDAY_ROMAN, release_pinyin
+from . import arabic
 from .cache import load_arrays, store_arrays
 from .chars import CharIndex
 from .linear import LinearWords
@@ -82,6 +83,16 @@ class Matcher:
         self.word_features = features or WordFeatures.build(self.texts)
         self.words = WordCentroids(self.word_features, self.phrase_label, len(self.labels))
         self._label_vocab = self._label_words()
+        self._arabic_keys: list[frozenset[str]] | None = None
+        # Words the phrasings of half the labels use ("and", "my", "want",
+        # "without papers") tell no topic from another nor from out of
+        # scope: the coverage gate counts them as covered for every label.
+        # Thin languages need it most: a topic's 40 dialect phrasings cannot
+        # hold all the everyday words of a story told in that dialect.
+        uses = np.zeros(len(self.word_features.vocab), dtype=np.int32)
+        for ids, _ in self._label_vocab:
+            uses[ids] += 1
+        self._everyday = frozenset(np.flatnonzero(2 * uses >= len(self.labels)).tolist())
         idf = self.word_features.idf
         self._unknown_idf = float(idf.max()) if len(idf) else 1.0
         shape = (len(self.word_features.vocab), len(self.labels))
@@ -129,6 +140,10 @@ class Matcher:
         self.signals = PhraseIndex(signals or {})
         self.asides = Phrases(asides)
         self.slips = Slips(self.phrases, self.word_features.vocab)
+        if romanised:
+            # The serving matcher builds them now, not on a resident's first
+            # Arabic message (the calibration's trial matchers never need them).
+            self._arabic_label_keys()
 
     def _key(self) -> str:
         linear = LinearWords.key(self.settings.linear_c)
@@ -345,7 +360,10 @@ class Matcher:
             pos = features.vocab.get(word)
             weight = float(features.idf[pos]) if pos is not None else self._unknown_idf
             at = int(known.searchsorted(pos)) if pos is not None else len(known)
-            words.append((word, weight, at < len(known) and int(known[at]) == pos))
+            hit = pos is not None and (
+                pos in self._everyday or (at < len(known) and int(known[at]) == pos)
+            )
+            words.append((word, weight, hit))
         slips = [word for word, _, hit in words if not hit and len(word) >= 4]
         near: set[str] = set()
         if slips and close:
@@ -355,12 +373,41 @@ class Matcher:
             scores = process.cdist(slips, close, scorer=fuzz.ratio, score_cutoff=80)
             found = np.asarray(scores).any(axis=1).astype(bool).tolist()
             near = {word for word, hit in zip(slips, list(found), strict=True) if hit}
+        clitics = [word for word, _, hit in words if not hit and word not in near]
+        if (
+            clitics
+            and any(arabic.ARABIC_WORD.match(word) for word in clitics)
+            and not arabic.URDU_LETTERS.search(norm)
+        ):
+            # An Arabic word the label knows under other clitics ("وعالبوليس"
+            # for "البوليس") is the same word: see arabic.py.
+            # Tokens keep five letters: the keys are read off the whole words.
+            own = self._arabic_label_keys()[label]
+            wanted = set(clitics)
+            near |= {
+                word[: arabic.KEY]
+                for word in norm.split()
+                if word[: arabic.KEY] in wanted and arabic.keys(word) & own
+            }
         covered = total = 0.0
         for word, weight, hit in words:  # summed in the same order as ever
             total += weight
             if hit or word in near:
                 covered += weight
         return covered / total if total else 1.0
+
+    def _arabic_label_keys(self) -> list[frozenset[str]]:
+        """Per label, the clitic-free keys of the Arabic words its phrasings
+        use (built on the first Arabic message, kept: a few milliseconds)."""
+        if self._arabic_keys is None:
+            found: list[set[str]] = [set() for _ in self.labels]
+            labels = self.phrase_label.tolist()
+            for phrase, label in zip(self.phrases, labels, strict=True):
+                if phrase.language == "ar":
+                    for word in phrase.text.split():
+                        found[label] |= arabic.keys(word)
+            self._arabic_keys = [frozenset(k) for k in found]
+        return self._arabic_keys
 
     def match(self, text: str) -> Match:
         return self.decide(self.rank(text))
