@@ -583,7 +583,12 @@ class _Turn:
         with every view agreeing, and a close second in the whole message, is
         the one answered (the other is offered as a button), even after a
         story, where a main question usually leans on the whole."""
-        if whole.topic is None or part.topic is None or not whole.candidates:
+        if part.topic is None or not whole.candidates:
+            return False
+        # The whole message unsure between the two (each clear alone) is the
+        # same case: its best reading is still the second question's.
+        lead = whole.topic or whole.candidates[0].label
+        if lead not in self.pack.topics or lead == part.topic:
             return False
         window = self.brain.matcher.settings.choice_window
         best = whole.candidates[0].score
@@ -593,7 +598,7 @@ class _Turn:
         return (
             close
             and self.clear_part(two.main)
-            and any(self.match_part(other).topic == whole.topic for other in two.others)
+            and any(self.match_part(other).topic == lead for other in two.others)
         )
 
     def later_question_won(self, two: story.TwoQuestions, match: Match) -> bool:
