@@ -11,7 +11,6 @@ forms are used only to ask "does the topic know this word", never as features.
 
 from __future__ import annotations
 
-import functools
 import re
 
 # Letters after `normalize` (kaf and yeh folded to their Persian forms).
@@ -43,11 +42,12 @@ def _strip(forms: set[str], affixes: tuple[str, ...], front: bool) -> set[str]:
     return out
 
 
-@functools.lru_cache(maxsize=65536)
 def keys(word: str) -> frozenset[str]:
     """The word's first letters with its clitics on and off: two words
     share a key when they may be the same word under different clitics.
-    Empty for words that are not Arabic script or too short to carry any."""
+    Empty for words that are not Arabic script or too short to carry any.
+    Not cached: it is asked of a resident's words too, which no cache may
+    keep (the pack's words are keyed once, in the matcher)."""
     if not ARABIC_WORD.match(word):
         return frozenset()
     forms = _strip({word}, _CONJUNCTIONS, front=True)

@@ -402,10 +402,13 @@ class Matcher:
         if self._arabic_keys is None:
             found: list[set[str]] = [set() for _ in self.labels]
             labels = self.phrase_label.tolist()
+            keyed: dict[str, frozenset[str]] = {}  # the pack's words, each keyed once
             for phrase, label in zip(self.phrases, labels, strict=True):
                 if phrase.language == "ar":
                     for word in phrase.text.split():
-                        found[label] |= arabic.keys(word)
+                        if word not in keyed:
+                            keyed[word] = arabic.keys(word)
+                        found[label] |= keyed[word]
             self._arabic_keys = [frozenset(k) for k in found]
         return self._arabic_keys
 
