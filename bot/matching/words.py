@@ -16,7 +16,6 @@ import numpy as np
 
 from .tfidf import gather, sublinear_tfidf
 
-
 CUT = 5  # letters a word token keeps
 
 # Russian case and number endings taken off a Cyrillic word before the cut
