@@ -7,6 +7,8 @@ import pytest
 
 from bot.matching.words import WordFeatures, word_token, word_tokens
 from bot.normalize import normalize
+from bot.shorthand import spell_out
+from tests.conftest import Say
 
 
 @pytest.mark.parametrize(
@@ -37,3 +39,55 @@ def test_a_case_ending_the_pack_never_wrote_is_a_word_the_word_view_knows() -> N
     assert query is not None
     ids, _ = query
     assert len(ids) == 2  # "грин" and "карта" (as "карту"), not only "грин"
+
+
+@pytest.mark.parametrize(
+    ("language", "written", "read"),
+    [
+        ("ru", "ктото стучит, грят айс", "кто то стучит, говорят ICE"),
+        ("ru", "какаято бумага из кейса", "какая то бумага из дело"),
+        ("ru", "нужен ворк пермит", "нужен разрешение на работу"),
+        ("pl", "ajsy zabrały lojera", "ICE zabrały prawnik"),
+        ("ht", "kouman map jwenn yon avocat", "kijan m ap jwenn yon avoka"),
+        ("ht", "Mwen pè ale opital", "Mwen pè ale lopital"),
+    ],
+)
+def test_spoken_and_loanword_spellings_read_as_the_pack_writes_them(
+    language: str, written: str, read: str
+) -> None:
+    assert spell_out(written, language) == read
+
+
+def test_spellings_stay_in_their_own_language() -> None:
+    # "map" is an English word, "pap" and "kejs" are nothing outside Kreyòl
+    # and Polish: each table is read only for its own language.
+    assert spell_out("where is the map", "en") == "where is the map"
+    assert spell_out("kejs", "ru") == "kejs"
+    # Inside a longer word nothing is read: "айсберг" is not ICE.
+    assert spell_out("айсберг", "ru") == "айсберг"
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("где найти бесплатного лойера", "legal-help"),
+        ("подал на азил как узнать статус кейса", "immigration-case-help"),
+        ("czy mogę dostać grinkartę przez męża", "immigration-case-help"),
+        ("kouman m ka jwenn yon avocat gratis", "legal-help"),
+    ],
+)
+def test_loanwords_and_variants_are_answered(nyc_say: Say, text: str, topic: str) -> None:
+    assert nyc_say(text).topic == topic
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "где купить билет на лойера концерт",
+        "сколько стоит айс кофе в нью йорке",
+        "gdzie kupić tani bilet lotniczy do Polski",
+        "kouman pou m fè yon gato pou fèt pitit mwen",
+    ],
+)
+def test_their_neighbours_are_not_answered(nyc_say: Say, text: str) -> None:
+    assert nyc_say(text).topic is None
