@@ -22,8 +22,9 @@ import re
 from collections.abc import Mapping
 
 # Russian question words that take -то and -нибудь ("кто-то", "где-нибудь").
-_QUESTION_WORDS = ("кто", "что", "где", "как", "какой", "какая", "какое", "какие", "какую")
-_QUESTION_WORDS += ("когда", "куда", "почему", "зачем", "чей", "чья", "чьи", "кого", "кому")
+_QUESTION_WORDS: tuple[str, ...] = ("кто", "что", "где", "как", "какой", "какая", "какое")
+_QUESTION_WORDS += ("какие", "какую", "когда", "куда", "почему", "зачем", "чей", "чья", "чьи")
+_QUESTION_WORDS += ("кого", "кому")
 
 
 def _forms(stem: str, endings: tuple[str, ...], meaning: str) -> dict[str, str]:
