@@ -91,3 +91,32 @@ def test_loanwords_and_variants_are_answered(nyc_say: Say, text: str, topic: str
 )
 def test_their_neighbours_are_not_answered(nyc_say: Say, text: str) -> None:
     assert nyc_say(text).topic is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # French and English borrowed whole, in a Kreyòl sentence.
+        "Le propriétaire di m li pral rele imigrasyon",
+        "My kids get WIC and SNAP, eske sa ap bloke green card mwen pita?",
+        "Landlord mwen di li pral rele ICE sou mwen, what can I do, m pa konnen kisa pou m fè",
+    ],
+)
+def test_kreyol_with_borrowed_words_is_answered_in_kreyol(nyc_say: Say, text: str) -> None:
+    assert nyc_say(text).language == "ht"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # One borrowed word does not make a message another language's.
+        ("my abogado said to wait, is that right", "en"),
+        ("I take my pitit to school every day, can ICE come there", "en"),
+        ("est-ce que je peux aller à l'hôpital sans papiers", "fr"),
+        ("Mi jefe no me paga, what can I do", "en"),
+    ],
+)
+def test_a_borrowed_word_does_not_change_the_language(
+    nyc_say: Say, text: str, language: str
+) -> None:
+    assert nyc_say(text).language == language
