@@ -25,7 +25,7 @@ CUT = 5  # letters a word token keeps
 # "суда", were measured too: they merged words a topic tells apart and cost
 # a wrong answer.) Cyrillic is only Russian in the pack; folded text has е for ё.
 _RUSSIAN_ENDING = re.compile(
-    r"(?<=[а-яй]{4})(?:ями|ами|ого|его|ому|ему|ыми|ими|ах|ях|ом|ем|ой|ей|ый|ий|ая|яя"
+    r"(?<=[а-я]{4})(?:ями|ами|ого|его|ому|ему|ыми|ими|ах|ях|ом|ем|ой|ей|ый|ий|ая|яя"
     r"|ое|ее|ую|юю|ые|ие|ов|ев|ам|ям|[аяоеуюыи])$"
 )
 _CYRILLIC = re.compile(r"[а-я]")
