@@ -306,12 +306,32 @@ class LanguageDetector:
             and shares[romanised] > shares.get(best, 0.0)
         ):
             return self._result(romanised, True)
+        best, clear = self._told_by_words(folded, best, clear)
         result = self._result(best, clear)
         if not clear:
             owner = self._word_owner(folded)
             if owner is not None:
                 return Detection(best, clear, result.supported, word_language=owner)
         return result
+
+    def _told_by_words(self, words: list[str], best: str, clear: bool) -> tuple[str, bool]:
+        """The letters' guess, checked against the words only one language's
+        residents use. Kreyòl borrows English and French words and spells
+        them its own way, so its letters can read as either; its own words
+        ("mwen", "pitit", "isit") cannot. A message none of whose telling
+        words are the letters' language, and some another's, is that other
+        language ("ICE isit la!"); so is a message most of whose several
+        telling words are one language's ("Mwen resevwa food stamps pou
+        pitit mwen yo ki born here")."""
+        votes = Counter(self._owners[w] for w in words if w in self._owners)
+        if not votes:
+            return best, clear
+        top, count = votes.most_common(1)[0]
+        if top != best and best not in votes and len(votes) == 1:
+            return top, True
+        if count >= _TELLING_WORDS and 3 * count >= 2 * sum(votes.values()):
+            return top, True
+        return best, clear
 
     def _word_owner(self, words: list[str]) -> str | None:
         """The one language every telling word of a short message belongs to."""
@@ -378,6 +398,9 @@ def _word_owners(latin_words: Mapping[str, list[set[str]]]) -> dict[str, str]:
 
 
 _ROMANISED_SHARE = 0.6
+# This many telling words of one language, two thirds of a message's telling
+# words, settle its language whatever its letters look like.
+_TELLING_WORDS = 3
 _HINDI_SHARE = 0.4
 
 

@@ -17,8 +17,12 @@ from typing import NamedTuple
 # the work a 100 KB paste can cause.
 MAX_CHARS = 1000
 
-# Letters that NFD does not decompose but residents still type without marks.
-_LATIN_EXTRA = str.maketrans({"ł": "l", "đ": "d", "ø": "o", "æ": "ae", "œ": "oe", "ı": "i"})
+# Letters that NFD does not decompose but residents still type without marks;
+# and Russian ё, which most people type as е ("все", "пошел") while the pack
+# writes it either way: one word, not two (й stays: it is another letter).
+_LATIN_EXTRA = str.maketrans(
+    {"ł": "l", "đ": "d", "ø": "o", "æ": "ae", "œ": "oe", "ı": "i", "ё": "е"}
+)
 
 # Arabic-script letter variants folded so Arabic and Urdu spellings (and the
 # hamza forms people skip) meet: the meaning never hinges on these.

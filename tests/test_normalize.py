@@ -18,6 +18,8 @@ from bot.normalize import MAX_CHARS, normalize
         ("Kijan pou m jwenn èd", "kijan pou m jwenn ed"),
         ("Czy mogę iść do szpitala, żeby się leczyć", "czy moge isc do szpitala zeby sie leczyc"),
         ("Łódź", "lodz"),
+        # Russian ё is typed as е by most people; й is another letter.
+        ("Всё, он пришёл? Мой район", "все он пришел мой район"),
         ("heeeeelp pleeease", "heelp pleease"),
         ("ICE来了怎么办", "ice 来了怎么办"),
         ("ＩＤＮＹＣ", "idnyc"),

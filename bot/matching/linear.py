@@ -140,7 +140,7 @@ class LinearWords:
     milliseconds, and any edit (or a change to the trainer) trains afresh.
     """
 
-    VERSION = 2  # bump when the features, the trainer or the stored form change
+    VERSION = 3  # bump when the features, the trainer or the stored form change
 
     def __init__(self, weights: _Weights, intercept: np.ndarray):
         self.weights = weights

@@ -18,10 +18,9 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from .model import Phrase
-from .words import UNSPACED
+from .words import UNSPACED, word_token
 
 MIN_LETTERS = 4  # shorter words are too easily another word one letter away
-STEM = 5  # the word view's cut (words.word_tokens)
 # Edits allowed (a letter dropped, added, changed, or two swapped): one in a
 # short word, two from LONG_WORD letters ("nesecito" for "necesito").
 LONG_WORD = 8
@@ -60,7 +59,7 @@ class Slips:
             for i, w in enumerate(tokens)
             if len(w) >= MIN_LETTERS
             and _ALPHABET.fullmatch(w) is not None
-            and w[:STEM] not in self._stems
+            and word_token(w) not in self._stems
         ]
         if not unknown:
             return norm
