@@ -35,7 +35,7 @@ from .memory import LanguageMemory
 from .polling import BACKLOG, Poller
 from .profile import ProfilePublisher
 from .reload import ContentWatcher, Snapshot, log_report, snapshot
-from .request import JsonRequest
+from .request import AiohttpRequest
 from .webhook import WebhookServer
 
 log = logging.getLogger("bot.telegram")
@@ -67,9 +67,9 @@ def build_application(
         )
         .rate_limiter(RetryingRateLimiter(overall_max_rate=settings.rate_limit or 1e9))
         .concurrent_updates(PerChatOrder(settings.concurrent_updates, on_done=done))
-        # Calls go out as JSON (see request.py), with PTB's own connection settings otherwise.
+        # Calls go out over aiohttp as JSON (see request.py for why).
         .request(
-            JsonRequest(
+            AiohttpRequest(
                 # One connection per update in flight, plus room for profile and reload calls.
                 connection_pool_size=settings.concurrent_updates + 4,
                 pool_timeout=10.0,  # wait for a free connection rather than fail the reply
@@ -77,7 +77,7 @@ def build_application(
                 write_timeout=SEND_TIMEOUT,
             )
         )
-        .get_updates_request(JsonRequest(connection_pool_size=1))
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
         # Our own poller (polling.py) or webhook server feeds the update queue.
         .updater(None)
     )
