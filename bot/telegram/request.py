@@ -24,12 +24,18 @@ raises TimedOut caused by `aiohttp.SocketTimeoutError`: Telegram may have
 done it, and delivery.py does not send it again. aiohttp has no write
 timeout: a Bot API body (at most a few kilobytes of text) goes straight into
 the socket's send buffer, and the read timeout starts once it is written.
-Proxies come from the environment (HTTPS_PROXY, NO_PROXY ...), as with httpx.
+Proxies come from the environment (HTTPS_PROXY, NO_PROXY ...), and the
+certificates Telegram's is checked against are httpx's: SSL_CERT_FILE or
+SSL_CERT_DIR when set, else certifi's bundle (not the system's store).
 """
 
 from __future__ import annotations
 
+import os
+import ssl
+
 import aiohttp
+import certifi
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
@@ -66,7 +72,7 @@ class AiohttpRequest(BaseRequest):
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._size),
+                connector=aiohttp.TCPConnector(limit=self._size, ssl=tls_context()),
                 cookie_jar=aiohttp.DummyCookieJar(),  # the Bot API sets none
                 headers={"User-Agent": self.USER_AGENT},
                 trust_env=True,  # proxy settings from the environment, as httpx reads them
@@ -131,6 +137,15 @@ def _form(request_data: RequestData) -> aiohttp.FormData:
     for name, (filename, content, mimetype) in request_data.multipart_data.items():
         form.add_field(name, content, filename=filename, content_type=mimetype)
     return form
+
+
+def tls_context() -> ssl.SSLContext:
+    """Telegram's certificate checked as httpx (PTB's default transport) checks it."""
+    if os.environ.get("SSL_CERT_FILE"):
+        return ssl.create_default_context(cafile=os.environ["SSL_CERT_FILE"])
+    if os.environ.get("SSL_CERT_DIR"):
+        return ssl.create_default_context(capath=os.environ["SSL_CERT_DIR"])
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 def _given(value: ODVInput[float], default: float | None) -> float | None:

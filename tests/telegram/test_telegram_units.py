@@ -494,3 +494,27 @@ async def test_the_poller_stops_when_a_reply_finishes_as_it_is_stopped() -> None
             poller._stopping = True
             stopping.cancel()
         assert stopping in done, "the poller did not stop"
+
+
+def test_telegram_certificate_is_checked_against_httpx_s_authorities(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The aiohttp transport trusts what httpx (PTB's default) trusted:
+    certifi's bundle, or SSL_CERT_FILE when set; never an unchecked certificate."""
+    import ssl
+
+    import certifi
+
+    from bot.telegram.request import tls_context
+
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    bundle = Path(certifi.where()).read_text("ascii")
+    context = tls_context()
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    assert context.cert_store_stats()["x509_ca"] == bundle.count("BEGIN CERTIFICATE")
+    one = bundle[bundle.index("-----BEGIN CERTIFICATE") :]
+    one = one[: one.index("-----END CERTIFICATE-----") + len("-----END CERTIFICATE-----")]
+    (tmp_path / "one.pem").write_text(one + "\n", "ascii")
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "one.pem"))
+    assert tls_context().cert_store_stats()["x509_ca"] == 1
