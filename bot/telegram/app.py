@@ -196,6 +196,11 @@ class Runner:
                 "stopped with %d updates unanswered; Telegram will send them again",
                 len(self.ledger),
             )
+            # Their sends end with the process: cancelled here (asyncio.run would
+            # next) rather than failing one by one, then the connections closed,
+            # which aiohttp otherwise reports as errors at exit.
+            await _cancel_the_rest()
+            await app.bot.shutdown()
             return
         if app.running:
             await app.stop()
@@ -244,6 +249,15 @@ class Runner:
             allowed_updates=ALLOWED_UPDATES,
             max_connections=40,
         )
+
+
+async def _cancel_the_rest() -> None:
+    """Cancel every task but this one; wait for them at most a second (past the grace)."""
+    others = asyncio.all_tasks() - {asyncio.current_task()}
+    for task in others:
+        task.cancel()
+    if others:
+        await asyncio.wait(others, timeout=1.0)
 
 
 def _exit_now(signum: int, frame: object) -> None:
