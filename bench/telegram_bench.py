@@ -1,6 +1,7 @@
 """End-to-end Telegram benchmark: updates answered per second, and latency added.
 
     .venv/bin/python bench/telegram_bench.py [--updates 2000] [--latency 200] [--tree DIR]
+    .venv/bin/python bench/telegram_bench.py --compare DIR [--rounds 5] [--updates 1500]
 
 Runs the real `safecity-bot run` (python-telegram-bot, long polling, httpx)
 against the fake Bot API on loopback, and feeds it updates:
@@ -19,6 +20,13 @@ so the bot's own ceiling is measured, not Telegram's 30 messages/s.
 
 `--tree DIR` runs the bot from another checkout (e.g. `git archive` of the
 commit before a change), against the same fake API, load and echo bot.
+
+`--compare DIR --rounds N` measures before and after in one run: each round
+runs the bot from DIR, the echo bot and this checkout's bot (the two bots'
+order alternating from round to round, the echo bot between them), and the
+summary gives each bot's throughput as a ratio to that round's echo bot:
+median and range over the rounds, and the bot CPU per update. This machine's
+speed moves with the other jobs on it, so only ratios within a round compare.
 """
 
 from __future__ import annotations
@@ -169,43 +177,68 @@ def measure(
     return rate, cpu_ms, lat
 
 
+Row = tuple[str, float, float, list[float]]  # workload, answered/s, bot CPU ms/update, latency
+
+
+def run_bot(
+    fake: FakeTelegram, tree: Path, args: argparse.Namespace, chats: itertools.count[int]
+) -> tuple[list[Row], int, int]:
+    """Both workloads through the bot of `tree`; its exit code and API errors."""
+    mark = fake.mark()
+    bot = start([sys.executable, "-m", "bot", "run"], fake, tree.resolve())
+    rows: list[Row] = []
+    try:
+        fake.wait_for("getMe", after=mark, timeout=300)
+        time.sleep(1.0)  # polling started, profile calls done
+        for kind, push in (("command", push_command), ("text", push_text)):
+            rate, cpu_ms, lat = measure(fake, bot, push, args, chats)
+            rows.append((kind, rate, cpu_ms, lat))
+    finally:
+        bot.terminate()
+        code = bot.wait(30)
+    errors = sum(c.status != 200 for c in fake.calls_of(None, mark, ok=None))
+    return rows, code, errors
+
+
+def run_echo(fake: FakeTelegram, args: argparse.Namespace, chats: itertools.count[int]) -> Row:
+    mark = fake.mark()
+    bare = start([sys.executable, "-c", BARE_PTB], fake)
+    try:
+        fake.wait_for("getMe", after=mark, timeout=120)
+        time.sleep(1.0)
+        rate, cpu_ms, lat = measure(fake, bare, push_text, args, chats)
+    finally:
+        bare.terminate()
+        bare.wait(30)
+    return ("echo", rate, cpu_ms, lat)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--updates", type=int, default=2000, help="updates in the throughput run")
     parser.add_argument("--latency", type=int, default=200, help="updates in the latency run")
     parser.add_argument("--tree", type=Path, default=ROOT, help="run the bot from this checkout")
+    parser.add_argument(
+        "--compare", type=Path, help="also run the bot from this checkout, alternating"
+    )
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of --compare")
     args = parser.parse_args()
+    if args.compare is not None:
+        return compare(args)
     chats = itertools.count(8_000_000_001)
-    rows = []
-    errors = 0
 
     fake = FakeTelegram(strict=False).start()
     try:
-        bot = start([sys.executable, "-m", "bot", "run"], fake, args.tree.resolve())
-        engine = Engine(ROOT / "content", ROOT / "locales")  # loads while the bot loads
+        engine = Engine(ROOT / "content", ROOT / "locales")
         base = {kind: engine_cost(engine, kind, 500) for kind in ("command", "text")}
-        fake.wait_for("getMe", timeout=300)
-        time.sleep(1.0)  # polling started, profile calls done
-        for kind, push in (("command", push_command), ("text", push_text)):
-            rate, cpu_ms, lat = measure(fake, bot, push, args, chats)
-            eng = base[kind]
-            name = "buttons/commands" if kind == "command" else "free text"
-            rows.append((name, rate, cpu_ms, lat, eng))
-        bot.terminate()
-        code = bot.wait(30)
-        errors = sum(c.status != 200 for c in fake.calls)
-
-        bare = start([sys.executable, "-c", BARE_PTB], fake)
-        mark = fake.mark()
-        fake.wait_for("getMe", after=mark, timeout=120)
-        time.sleep(1.0)
-        rate, cpu_ms, lat = measure(fake, bare, push_text, args, chats)
-        rows.append(("bare PTB echo (floor)", rate, cpu_ms, lat, [0.0]))
-        bare.terminate()
-        bare.wait(30)
+        bot_rows, code, errors = run_bot(fake, args.tree, args, chats)
+        echo = run_echo(fake, args, chats)
     finally:
         fake.stop()
 
+    names = {"command": "buttons/commands", "text": "free text"}
+    rows = [(names[kind], rate, cpu, lat, base[kind]) for kind, rate, cpu, lat in bot_rows]
+    rows.append(("bare PTB echo (floor)", echo[1], echo[2], echo[3], [0.0]))
     print(f"safecity-bot exit code {code}; API errors during its runs: {errors}")
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end\n")
     print(
@@ -226,6 +259,51 @@ def main() -> int:
     print("\nthroughput as a ratio to the bare PTB echo bot measured in this run:")
     for name, rate, *_ in rows[:-1]:
         print(f"  {name}: {rate:,.0f} / {floor:,.0f} answered/s = {rate / floor:.2f}x")
+    return 0
+
+
+def compare(args: argparse.Namespace) -> int:
+    """Before (--compare DIR) and after (this checkout), alternating, each
+    against the echo bot measured between them in the same round."""
+    chats = itertools.count(8_000_000_001)
+    trees = {"before": args.compare.resolve(), "after": ROOT}
+    # (tree, workload) -> per round: (ratio to the echo bot, bot CPU ms/update)
+    seen: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    echo_cpu: list[float] = []
+    failures = 0
+    fake = FakeTelegram(strict=False).start()
+    try:
+        for round_ in range(args.rounds):
+            first, second = ("before", "after") if round_ % 2 == 0 else ("after", "before")
+            measured: dict[str, list[Row]] = {}
+            measured[first], code1, errors1 = run_bot(fake, trees[first], args, chats)
+            echo = run_echo(fake, args, chats)
+            measured[second], code2, errors2 = run_bot(fake, trees[second], args, chats)
+            failures += (code1 != 0) + (code2 != 0) + errors1 + errors2
+            echo_cpu.append(echo[2])
+            parts = [f"echo {echo[1]:,.0f}/s"]
+            for name in ("before", "after"):
+                for kind, rate, cpu_ms, _ in measured[name]:
+                    seen.setdefault((name, kind), []).append((rate / echo[1], cpu_ms))
+                    parts.append(f"{name} {kind} {rate:,.0f}/s ({rate / echo[1]:.2f}x)")
+            load = os.getloadavg()[0]
+            print(f"round {round_ + 1} (load {load:.1f}): " + ", ".join(parts), flush=True)
+    finally:
+        fake.stop()
+    print(f"\nbot exit codes other than 0 and API errors: {failures}")
+    print(f"before = {trees['before']}, after = {trees['after']}; {args.rounds} rounds\n")
+    print("| workload | tree | ratio to the echo bot: median (range) | bot CPU ms/update: median |")
+    print("|---|---|---|---|")
+    names = {"command": "buttons/commands", "text": "free text"}
+    for kind in ("text", "command"):
+        for name in ("before", "after"):
+            ratios = [r for r, _ in seen[(name, kind)]]
+            cpu = statistics.median(c for _, c in seen[(name, kind)])
+            print(
+                f"| {names[kind]} | {name} | {statistics.median(ratios):.2f}x "
+                f"({min(ratios):.2f}-{max(ratios):.2f}) | {cpu:.2f} |"
+            )
+    print(f"| echo bot | - | 1 | {statistics.median(echo_cpu):.2f} |")
     return 0
 
 

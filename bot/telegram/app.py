@@ -35,7 +35,7 @@ from .memory import LanguageMemory
 from .polling import BACKLOG, Poller
 from .profile import ProfilePublisher
 from .reload import ContentWatcher, Snapshot, log_report, snapshot
-from .request import JsonRequest
+from .request import AiohttpRequest
 from .webhook import WebhookServer
 
 log = logging.getLogger("bot.telegram")
@@ -67,9 +67,9 @@ def build_application(
         )
         .rate_limiter(RetryingRateLimiter(overall_max_rate=settings.rate_limit or 1e9))
         .concurrent_updates(PerChatOrder(settings.concurrent_updates, on_done=done))
-        # Calls go out as JSON (see request.py), with PTB's own connection settings otherwise.
+        # Calls go out over aiohttp as JSON (see request.py for why).
         .request(
-            JsonRequest(
+            AiohttpRequest(
                 # One connection per update in flight, plus room for profile and reload calls.
                 connection_pool_size=settings.concurrent_updates + 4,
                 pool_timeout=10.0,  # wait for a free connection rather than fail the reply
@@ -77,7 +77,7 @@ def build_application(
                 write_timeout=SEND_TIMEOUT,
             )
         )
-        .get_updates_request(JsonRequest(connection_pool_size=1))
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
         # Our own poller (polling.py) or webhook server feeds the update queue.
         .updater(None)
     )
@@ -196,6 +196,11 @@ class Runner:
                 "stopped with %d updates unanswered; Telegram will send them again",
                 len(self.ledger),
             )
+            # Their sends end with the process: cancelled here (asyncio.run would
+            # next) rather than failing one by one, then the connections closed,
+            # which aiohttp otherwise reports as errors at exit.
+            await _cancel_the_rest()
+            await app.bot.shutdown()
             return
         if app.running:
             await app.stop()
@@ -244,6 +249,15 @@ class Runner:
             allowed_updates=ALLOWED_UPDATES,
             max_connections=40,
         )
+
+
+async def _cancel_the_rest() -> None:
+    """Cancel every task but this one; wait for them at most a second (past the grace)."""
+    others = asyncio.all_tasks() - {asyncio.current_task()}
+    for task in others:
+        task.cancel()
+    if others:
+        await asyncio.wait(others, timeout=1.0)
 
 
 def _exit_now(signum: int, frame: object) -> None:

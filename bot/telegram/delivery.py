@@ -26,6 +26,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
 from typing import Any, TypeVar
 
+import aiohttp
 import httpx
 from telegram import Bot, InlineKeyboardMarkup, ReplyParameters, Update
 from telegram.error import BadRequest, NetworkError, RetryAfter
@@ -148,8 +149,9 @@ def may_have_been_processed(exc: NetworkError) -> bool:
     """The request was taken and its answer did not come in time: Telegram may
     have done it. A connection closed with no answer at all is not counted: in
     practice that is a kept-alive connection the server had already closed,
-    and the request was never read."""
-    return isinstance(exc.__cause__, httpx.ReadTimeout)
+    and the request was never read. The bot's own transport (request.py) is
+    aiohttp; httpx's is PTB's default, kept for a Bot built without it."""
+    return isinstance(exc.__cause__, aiohttp.SocketTimeoutError | httpx.ReadTimeout)
 
 
 async def with_backoff(

@@ -134,16 +134,16 @@ async def test_send_text_sends_what_send_message_sends(fake: FakeTelegram) -> No
     assert calls[3].params == calls[2].params
 
 
-async def test_json_request_sends_what_the_form_sends(fake: FakeTelegram) -> None:
-    """The bot's calls go out as one JSON body (bot/telegram/request.py):
-    Telegram must read the same parameters as from PTB's form-encoded body."""
+async def test_aiohttp_request_sends_what_httpx_sends(fake: FakeTelegram) -> None:
+    """The bot's calls go out over aiohttp as one JSON body (bot/telegram/request.py):
+    Telegram must read the same parameters as from PTB's own httpx form body."""
     from telegram import LinkPreviewOptions, ReplyParameters
     from telegram.constants import ParseMode
     from telegram.ext import Defaults, ExtBot
     from telegram.request import HTTPXRequest
 
     from bot.telegram.delivery import send_text
-    from bot.telegram.request import JsonRequest
+    from bot.telegram.request import AiohttpRequest
 
     keyboard = InlineKeyboardMarkup(
         [
@@ -158,7 +158,7 @@ async def test_json_request_sends_what_the_form_sends(fake: FakeTelegram) -> Non
     defaults = Defaults(
         parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
     )
-    for request in (HTTPXRequest(), JsonRequest()):
+    for request in (HTTPXRequest(), AiohttpRequest()):
         async with ExtBot(
             TOKEN, base_url=fake.base_url, defaults=defaults, request=request
         ) as client:
@@ -182,42 +182,55 @@ async def test_json_request_sends_what_the_form_sends(fake: FakeTelegram) -> Non
     assert params[1][0][1]["reply_markup"] == keyboard.to_dict()
 
 
-async def test_json_request_body_and_errors() -> None:
-    """Without files the body is PTB's own JSON payload; Telegram's errors
-    come back as the same exceptions as through HTTPXRequest."""
+async def test_aiohttp_request_body_errors_and_timeouts() -> None:
+    """Without files the body is PTB's own JSON payload, with files a multipart
+    form; Telegram's errors come back as the same exceptions as through
+    HTTPXRequest, and only an answer that did not come in time counts as a
+    request that may have been done (delivery.py does not send it again)."""
+    import asyncio
     import json
 
-    import httpx
+    from aiohttp import web
+    from telegram import InputFile
     from telegram.error import TimedOut
+    from telegram.request import RequestData
+    from telegram.request._requestparameter import RequestParameter
 
-    from bot.telegram.request import JsonRequest
+    from bot.telegram.delivery import may_have_been_processed
+    from bot.telegram.request import AiohttpRequest
 
-    seen: list[httpx.Request] = []
+    seen: list[tuple[str, str, bytes]] = []
     answers = iter(
         [
-            httpx.Response(200, json={"ok": True, "result": True}),
-            httpx.Response(
-                429, json={"ok": False, "error_code": 429, "description": "Too Many Requests",
-                           "parameters": {"retry_after": 3}},
-            ),
-            httpx.Response(500, json={"ok": False, "error_code": 500, "description": "Internal"}),
+            (200, {"ok": True, "result": True}),
+            (429, {"ok": False, "error_code": 429, "description": "Too Many Requests",
+                   "parameters": {"retry_after": 3}}),
+            (500, {"ok": False, "error_code": 500, "description": "Internal"}),
+            (200, {"ok": True, "result": True}),
         ]
     )  # fmt: skip
 
-    def answer(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        if request.url.path.endswith("/slow"):
-            raise httpx.ReadTimeout("slow", request=request)
-        return next(answers)
+    async def answer(request: web.Request) -> web.StreamResponse:
+        seen.append((request.path, request.content_type, await request.read()))
+        if request.path.endswith("/slow"):
+            await asyncio.sleep(2)
+        if request.path.endswith("/drop") and request.transport is not None:
+            request.transport.close()  # no answer, as a kept-alive connection closed
+            raise asyncio.CancelledError
+        status, body = next(answers)
+        return web.json_response(body, status=status)
 
-    request = JsonRequest()
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", answer)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    base = f"http://127.0.0.1:{port}/botT"
+    request = AiohttpRequest(read_timeout=0.3)
     await request.initialize()
-    await request._client.aclose()
-    request._client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
     try:
-        from telegram.request import RequestData
-        from telegram.request._requestparameter import RequestParameter
-
         data = RequestData(
             [
                 RequestParameter.from_input("chat_id", 42),
@@ -228,16 +241,41 @@ async def test_json_request_body_and_errors() -> None:
                 ),
             ]
         )
-        assert await request.post("https://api.test/botT/sendMessage", data) is True
-        body = seen[-1]
-        assert body.headers["content-type"] == "application/json"
-        assert json.loads(body.content) == data.json_parameters
+        assert await request.post(f"{base}/sendMessage", data) is True
+        assert seen[-1][1] == "application/json"
+        assert json.loads(seen[-1][2]) == data.json_parameters
         with pytest.raises(RetryAfter):
-            await request.post("https://api.test/botT/sendMessage", data)
-        with pytest.raises(NetworkError):
-            await request.post("https://api.test/botT/sendMessage", data)
+            await request.post(f"{base}/sendMessage", data)
+        with pytest.raises(NetworkError, match="Internal"):
+            await request.post(f"{base}/sendMessage", data)
         with pytest.raises(TimedOut) as slow:
-            await request.post("https://api.test/botT/slow", data)
-        assert isinstance(slow.value.__cause__, httpx.ReadTimeout)  # not sent again (delivery.py)
+            await request.post(f"{base}/slow", data)
+        assert may_have_been_processed(slow.value)
+        with pytest.raises(NetworkError) as dropped:
+            await request.post(f"{base}/drop", data)
+        assert not may_have_been_processed(dropped.value)  # retried
+        with_file = RequestData(
+            [
+                RequestParameter.from_input("chat_id", 42),
+                RequestParameter.from_input(
+                    "document", InputFile(b"%PDF-1.4 flyer", filename="flyer.pdf")
+                ),
+            ]
+        )
+        assert await request.post(f"{base}/sendDocument", with_file) is True
+        path, kind, body = seen[-1]
+        assert path == "/botT/sendDocument"
+        assert kind == "multipart/form-data"
+        assert b'name="chat_id"' in body and b"%PDF-1.4 flyer" in body
+        assert b'filename="flyer.pdf"' in body
     finally:
         await request.shutdown()
+        await runner.cleanup()
+    closed = AiohttpRequest(connect_timeout=1.0)
+    await closed.initialize()
+    try:
+        with pytest.raises(NetworkError) as refused:  # nothing listens there any more
+            await closed.post(f"{base}/sendMessage", data)
+        assert not may_have_been_processed(refused.value)
+    finally:
+        await closed.shutdown()

@@ -8,15 +8,17 @@ import csv
 import io
 import logging
 import os
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_telegram import TOKEN
-from harness import ROOT, BotProcess, free_port
+from fake_telegram import TOKEN, FakeTelegram
+from harness import ROOT, START_TIMEOUT, BotProcess, bot_env, copy_content, free_port
 from telegram.error import BadRequest, NetworkError
 
 from bot.html import validate, visible_length
@@ -494,3 +496,50 @@ async def test_the_poller_stops_when_a_reply_finishes_as_it_is_stopped() -> None
             poller._stopping = True
             stopping.cancel()
         assert stopping in done, "the poller did not stop"
+
+
+def test_telegram_certificate_is_checked_against_httpx_s_authorities(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The aiohttp transport trusts what httpx (PTB's default) trusted:
+    certifi's bundle, or SSL_CERT_FILE when set; never an unchecked certificate."""
+    import ssl
+
+    import certifi
+
+    from bot.telegram.request import tls_context
+
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    bundle = Path(certifi.where()).read_text("ascii")
+    context = tls_context()
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    assert context.cert_store_stats()["x509_ca"] == bundle.count("BEGIN CERTIFICATE")
+    one = bundle[bundle.index("-----BEGIN CERTIFICATE") :]
+    one = one[: one.index("-----END CERTIFICATE-----") + len("-----END CERTIFICATE-----")]
+    (tmp_path / "one.pem").write_text(one + "\n", "ascii")
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "one.pem"))
+    assert tls_context().cert_store_stats()["x509_ca"] == 1
+
+
+def test_a_stop_past_the_grace_closes_its_connections_and_logs_no_error(tmp_path: Path) -> None:
+    """Updates still unanswered when SHUTDOWN_GRACE runs out are left to
+    Telegram (sent again to the next process); the process still exits 0
+    at once, with its Bot API connections closed: no error in its log."""
+    content = copy_content(tmp_path / "content")
+    args = ["--content", str(content[0]), "--locales", str(content[1])]
+    env = {"LOG_LEVEL": "INFO", "FLOOD_BURST": "50", "SHUTDOWN_GRACE": "1"}
+    with FakeTelegram() as fake:
+        bot = BotProcess(tmp_path, bot_env(fake, **env), args).start()
+        bot.wait_log("running (", timeout=START_TIMEOUT)
+        fake.slow_next(40, 1.0)
+        arrived = len(fake.arrivals)
+        question = "can ice come to my kids school"
+        fake.push_many([fake.message_update(7_700_000_000 + i, question) for i in range(60)])
+        fake.wait_arrived("sendMessage", count=4, after=arrived)
+        started = time.monotonic()
+        assert bot.stop(signal.SIGTERM, timeout=15) == 0
+        assert time.monotonic() - started < 5
+    logs = bot.logs()
+    assert "updates unanswered; Telegram will send them again" in logs
+    assert " ERROR " not in logs and "Unclosed" not in logs
