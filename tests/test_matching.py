@@ -309,18 +309,3 @@ def test_a_whole_message_read_clearly_needs_less_of_it_covered(matcher: Matcher)
     words = 8
     unknown_covered = low  # the rest: words the pack knows from other topics
     assert matcher.decide(ranking(low), whole=True).topic is None
-
-
-def test_a_phrasing_added_keeps_the_training_order_of_the_others() -> None:
-    """Each epoch orders the rows by their stable keys (hashes of their
-    phrasings): one more phrasing takes its place and the others keep their
-    order, so a content edit does not reshuffle every training batch."""
-    rng = np.random.default_rng(7)
-    keys = rng.integers(0, 2**63, size=200, dtype=np.uint64)
-    added = np.concatenate([keys, rng.integers(0, 2**63, size=1, dtype=np.uint64)])
-    for epoch in range(3):
-        before = keys[np.argsort(linear._mix(keys, epoch))]
-        after = added[np.argsort(linear._mix(added, epoch))]
-        assert np.array_equal(after[after != added[-1]], before)
-    # ...and each epoch has an order of its own.
-    assert not np.array_equal(np.argsort(linear._mix(keys, 0)), np.argsort(linear._mix(keys, 1)))

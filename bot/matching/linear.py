@@ -140,7 +140,7 @@ class LinearWords:
     milliseconds, and any edit (or a change to the trainer) trains afresh.
     """
 
-    VERSION = 3  # bump when the features, the trainer or the stored form change
+    VERSION = 2  # bump when the features, the trainer or the stored form change
 
     def __init__(self, weights: _Weights, intercept: np.ndarray):
         self.weights = weights
@@ -148,19 +148,12 @@ class LinearWords:
 
     @classmethod
     def train(
-        cls,
-        features: WordFeatures,
-        labels: np.ndarray,
-        n_labels: int,
-        c: float,
-        keys: np.ndarray | None = None,
+        cls, features: WordFeatures, labels: np.ndarray, n_labels: int, c: float
     ) -> LinearWords:
-        """`keys`: one stable number per row (a hash of its phrasing), which
-        orders the rows in each epoch (see `_cut_steps`)."""
         shape = (len(features.vocab), n_labels)
         if len(np.unique(labels)) < 2:  # nothing to tell apart: every label scores 0
             return cls(_Weights.zeros(*shape), np.full(n_labels, -1.0, dtype=np.float32))
-        return cls(*_train_svm(features, labels, shape, c, keys))
+        return cls(*_train_svm(features, labels, shape, c))
 
     @classmethod
     def key(cls, c: float) -> tuple[object, ...]:
@@ -200,11 +193,7 @@ class LinearWords:
 
 
 def _train_svm(
-    features: WordFeatures,
-    labels: np.ndarray,
-    shape: tuple[int, int],
-    c: float,
-    keys: np.ndarray | None = None,
+    features: WordFeatures, labels: np.ndarray, shape: tuple[int, int], c: float
 ) -> tuple[_Weights, np.ndarray]:
     """One-vs-rest L2-loss linear SVM (LinearSVC's objective: squared hinge
     times `c`, plus half the squared norm), fitted by mini-batch Adam.
@@ -246,7 +235,7 @@ def _train_svm(
         positives = int(mine.sum())
         keep = min(1.0, _NEGATIVES * positives / max(1, n - positives))
         if keep >= 1.0:  # a small pack: every row
-            steps = _cut_steps(np.arange(n), indptr, row_ids, row_vals, keys)
+            steps = _cut_steps(np.arange(n), indptr, row_ids, row_vals)
             dense, bias[first : first + width] = _train_block(
                 steps, labels - first, n, n_words, width, c
             )
@@ -261,7 +250,7 @@ def _train_svm(
             chosen = mine | near | (easy & (sampler.random(n) < keep))
             subset = np.flatnonzero(chosen)
             weight = np.where(easy[subset], 1.0 / keep, 1.0).astype(np.float32)
-            steps = _cut_steps(subset, indptr, row_ids, row_vals, keys)
+            steps = _cut_steps(subset, indptr, row_ids, row_vals)
             dense, bias[first : first + width] = _train_block(
                 steps, labels[subset] - first, len(subset), n_words, width, c, weight
             )
@@ -283,23 +272,12 @@ def _sharing(
 
 
 def _cut_steps(
-    subset: np.ndarray,
-    indptr: np.ndarray,
-    row_ids: np.ndarray,
-    row_vals: np.ndarray,
-    keys: np.ndarray | None = None,
+    subset: np.ndarray, indptr: np.ndarray, row_ids: np.ndarray, row_vals: np.ndarray
 ) -> Iterator[_Batch]:
     """The training steps over the rows `subset` (a batch's `rows` are places in it),
     cut as they are trained: all of a big block's steps at once would be
     tens of MB at the peak of a start, for nothing (the same seed cuts the
-    same steps every time).
-
-    With `keys` (one stable number per row), each epoch orders the rows by
-    a hash of their key and the epoch, not by a permutation of their count:
-    a phrasing added to the pack then takes one place in each epoch and
-    leaves the others' order as it was. (A permutation of one more row
-    reshuffles every batch: the weights, far from settled after a few
-    epochs, moved enough to flip answers to unrelated messages.)"""
+    same steps every time)."""
     n = len(subset)
     # About 25 steps an epoch and at least 125 in all, whatever the pack's size.
     batch = int(np.clip(n // 25, 16, 512))
@@ -307,8 +285,8 @@ def _cut_steps(
     # The batches: rows, their nonzeros' words and values, the words a batch
     # touches, and each nonzero's place among them.
     rng = np.random.default_rng(0)
-    for epoch in range(epochs):
-        perm = rng.permutation(n) if keys is None else np.argsort(_mix(keys[subset], epoch))
+    for _ in range(epochs):
+        perm = rng.permutation(n)
         for start in range(0, n, batch):
             rows = perm[start : start + batch]
             at = subset[rows]
@@ -317,14 +295,6 @@ def _cut_steps(
             nz = np.repeat(indptr[at] - offsets, lengths) + np.arange(lengths.sum())
             words = row_ids[nz]
             yield _Batch.cut(rows, lengths, offsets, words, row_vals[nz])
-
-
-def _mix(keys: np.ndarray, epoch: int) -> np.ndarray:
-    """A well-spread hash of each key and the epoch (splitmix64's finaliser)."""
-    x = keys.astype(np.uint64) + np.uint64((0x9E3779B97F4A7C15 * (epoch + 1)) % 2**64)
-    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return np.asarray(x ^ (x >> np.uint64(31)))
 
 
 @dataclass(frozen=True)

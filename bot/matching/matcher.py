@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -107,11 +107,7 @@ class Matcher:
         trained = linear is None
         if linear is None:
             linear = LinearWords.train(
-                self.word_features,
-                self.phrase_label,
-                len(self.labels),
-                self.settings.linear_c,
-                _row_keys(self.phrases),
+                self.word_features, self.phrase_label, len(self.labels), self.settings.linear_c
             )
             # Training's many small temporaries leave freed heap behind.
             malloc.trim()
@@ -534,13 +530,3 @@ class Matcher:
 def _out_of_scope_score(candidates: tuple[Candidate, ...]) -> float:
     """The out-of-scope reading's score among the best few, 0 when absent."""
     return next((c.score for c in candidates if c.label == _OUT_OF_SCOPE), 0.0)
-
-
-def _row_keys(phrases: Sequence[Phrase]) -> np.ndarray:
-    """A stable number per phrasing (its label and text hashed): the linear
-    view's training orders its rows by them (see linear._cut_steps)."""
-    keys = np.empty(len(phrases), dtype=np.uint64)
-    for i, p in enumerate(phrases):
-        digest = hashlib.blake2b(f"{p.label}\x1f{p.text}".encode(), digest_size=8).digest()
-        keys[i] = int.from_bytes(digest, "little")
-    return keys
