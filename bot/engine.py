@@ -434,7 +434,7 @@ class _Turn:
         if ranking.romanised in self.pack.languages:
             # "gde sdelat IDNYC": Russian in Latin letters, answered in Russian.
             detection = Detection(ranking.romanised, True)
-        match = self.brain.matcher.decide(ranking)
+        match = self.brain.matcher.decide(ranking, whole=True)
         lang = self.reply_language(detection, match, words)
         if detection.clear and not detection.supported and match.topic is None:
             return self.writer.unsupported_language(self.base_language)

@@ -266,3 +266,46 @@ def test_training_steps_are_cut_as_they_are_trained_and_alike_every_time() -> No
     first = next(iter(cut))
     again = next(iter(linear._cut_steps(np.arange(n), indptr, f.ids[order], f.unit[order])))
     assert np.array_equal(first.rows, again.rows) and np.array_equal(first.words, again.words)
+
+
+def test_a_whole_message_read_clearly_needs_less_of_it_covered(matcher: Matcher) -> None:
+    """A whole message every view gives to one topic, twice the usual margins
+    clear of the next topic and of out of scope, is answered with less of its
+    words covered when the rest are words no phrasing uses (slips and
+    dialect), not words the pack knows from other topics, and the message is
+    not short; a close call, a reading near out of
+    scope, views that disagree, or one sentence of a story are not."""
+    s = matcher.settings
+
+    def ranking(
+        coverage: float, second: float = 0.55, outside: float = 0.20, agree: bool = True
+    ) -> Ranking:
+        candidates = (
+            Candidate("hospital", 0.80),
+            Candidate("schools", second),
+            Candidate("_out_of_scope", outside),
+        )
+        return Ranking(
+            candidates,
+            agree,
+            "xx",
+            frozenset(),
+            lambda: coverage,
+            measure_unknown_covered=lambda: unknown_covered,
+            words=words,
+        )
+
+    low = 0.8 * s.min_coverage  # above the clear floor, below the usual one
+    unknown_covered = s.min_coverage  # the rest: words no phrasing uses (slips)
+    words = 8
+    assert matcher.decide(ranking(low), whole=True).topic == "hospital"
+    assert matcher.decide(ranking(low)).topic is None  # a sentence of a story
+    assert matcher.decide(ranking(0.5 * s.min_coverage), whole=True).topic is None
+    assert matcher.decide(ranking(low, second=0.72), whole=True).topic is None  # close call
+    assert matcher.decide(ranking(low, outside=0.60), whole=True).topic is None  # near out of scope
+    assert matcher.decide(ranking(low, agree=False), whole=True).topic is None
+    words = 4  # one unknown word weighs most of a short message
+    assert matcher.decide(ranking(low), whole=True).topic is None
+    words = 8
+    unknown_covered = low  # the rest: words the pack knows from other topics
+    assert matcher.decide(ranking(low), whole=True).topic is None

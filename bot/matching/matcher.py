@@ -37,6 +37,13 @@ ROMANISED_LATIN_WORDS = 0.6
 ROMANISED_KNOWN = 0.8
 ROMANISED_FAMILIAR = 0.6
 _OUT_OF_SCOPE = INTENT_PREFIX + "out_of_scope"
+# A clear reading (see `Matcher.decide`): every view's topic, this many times
+# the usual margins ahead, answered with this share of the usual coverage.
+CLEAR_MARGINS = 2.0
+CLEAR_COVERAGE = 0.75
+# ...in a message of at least this many words (one unknown word weighs most
+# of a short message: "read my friend's text message").
+CLEAR_WORDS = 6
 
 
 class Matcher:
@@ -284,7 +291,12 @@ class Matcher:
         keyed = self._ranked(norm, per_label, word_view, linear, written.language, found)
         # Its words are another language's, keyed: coverage says nothing (the
         # gate in _romanised stands for it).
-        return replace(keyed, measure_coverage=None, romanised=written.language)
+        return replace(
+            keyed,
+            measure_coverage=None,
+            measure_unknown_covered=None,
+            romanised=written.language,
+        )
 
     def _ranked(
         self,
@@ -314,7 +326,15 @@ class Matcher:
         if not candidates:
             return Ranking(candidates, agree, language, found)
         best = int(order[0])
-        return Ranking(candidates, agree, language, found, lambda: self._coverage(norm, best))
+        return Ranking(
+            candidates,
+            agree,
+            language,
+            found,
+            lambda: self._coverage(norm, best),
+            measure_unknown_covered=lambda: self._coverage(norm, best, unknown_covered=True),
+            words=sum(len(word) > 1 for word in norm.split()),  # not "friend s"'s "s"
+        )
 
     def _romanised(self, text: str, norm: str, tfidf: np.ndarray) -> Keyed | None:
         """A Latin-letter message that looks romanised (`RomanisedView.language`)
@@ -340,7 +360,7 @@ class Matcher:
         latin = float(tfidf[self._latin_rows].max()) if len(self._latin_rows) else 0.0
         return keyed if best >= max(ROMANISED_SCORE, latin - ROMANISED_SLACK) else None
 
-    def _coverage(self, norm: str, label: int) -> float:
+    def _coverage(self, norm: str, label: int, unknown_covered: bool = False) -> float:
         """How much of the message the label's own phrasings account for,
         each word weighted by its IDF (a word no phrasing uses weighs most).
 
@@ -349,7 +369,9 @@ class Matcher:
         confident answer needs most of the message covered. Spelling slips
         count as covered when close to a word the label knows. Chinese and
         Korean are left out: their tokens are character pairs, too sparse
-        to judge this way.
+        to judge this way. With `unknown_covered`, a word no phrasing of the
+        pack uses (a slip too far off, a dialect word) counts as covered: the
+        words left uncovered are then those the pack knows from other labels.
         """
         if UNSPACED.search(norm):
             return 1.0
@@ -390,9 +412,14 @@ class Matcher:
                 if word[: arabic.KEY] in wanted and arabic.keys(word) & own
             }
         covered = total = 0.0
+        unknown = (
+            {word for word, _, hit in words if not hit and word not in features.vocab}
+            if unknown_covered
+            else set()
+        )
         for word, weight, hit in words:  # summed in the same order as ever
             total += weight
-            if hit or word in near:
+            if hit or word in near or word in unknown:
                 covered += weight
         return covered / total if total else 1.0
 
@@ -415,7 +442,11 @@ class Matcher:
     def match(self, text: str) -> Match:
         return self.decide(self.rank(text))
 
-    def decide(self, ranking: Ranking, settings: Settings | None = None) -> Match:
+    def decide(
+        self, ranking: Ranking, settings: Settings | None = None, *, whole: bool = False
+    ) -> Match:
+        """`whole`: the ranking is a whole message's, not one sentence or
+        clause of it (a part's few words are too easily clear of the rest)."""
         s = settings or self.settings
         if ranking.romanised:
             s = replace(
@@ -451,8 +482,27 @@ class Matcher:
         # hospital") and reads almost as well as out of scope: the topic must
         # be clear of that reading too, or the question may not be ours at all.
         beyond = best.score - _out_of_scope_score(candidates) >= s.out_of_scope_margin
-        # Coverage last: it is measured only when asked (see Ranking).
-        if (confident or agreed) and beyond and ranking.coverage >= s.min_coverage:
+        # Coverage last: it is measured only when asked (see Ranking). A whole
+        # message that every view gives to one topic, far ahead of every other
+        # label (twice the margins an answer needs, out of scope included),
+        # needs less of it covered when its uncovered words are slips and
+        # dialect ("ডাইভিং", "الايدي") no phrasing uses, not the words of
+        # another question the pack knows ("read my friend's text message").
+        clear = (
+            whole
+            and confident
+            and ranking.agree
+            and margin >= CLEAR_MARGINS * s.answer_margin
+            and best.score - _out_of_scope_score(candidates)
+            >= CLEAR_MARGINS * s.out_of_scope_margin
+        )
+        covered = ranking.coverage >= s.min_coverage or (
+            clear
+            and ranking.words >= CLEAR_WORDS
+            and ranking.coverage >= CLEAR_COVERAGE * s.min_coverage
+            and ranking.unknown_covered >= s.min_coverage
+        )
+        if (confident or agreed) and beyond and covered:
             return Match(
                 best.label,
                 None,

@@ -81,7 +81,19 @@ class Ranking:
     # the measure is a good part of a long message's cost (speed only).
     measure_coverage: Callable[[], float] | None = field(default=None, compare=False, repr=False)
     romanised: str | None = None  # the language a romanised message was read in
+    # The same share with the words no phrasing of the pack uses counted as
+    # covered (asked only of a clear reading below the usual coverage).
+    measure_unknown_covered: Callable[[], float] | None = field(
+        default=None, compare=False, repr=False
+    )
+    words: int = 0  # the message's words (as matched: asides set aside)
 
     @cached_property
     def coverage(self) -> float:
         return self.measure_coverage() if self.measure_coverage is not None else 1.0
+
+    @cached_property
+    def unknown_covered(self) -> float:
+        if self.measure_unknown_covered is None:
+            return self.coverage
+        return self.measure_unknown_covered()
