@@ -333,21 +333,6 @@ class _Turn:
             self._parts[sentence] = self.brain.matcher.decide(self.rank_part(sentence))
         return self._parts[sentence]
 
-    def about_none(self, sentence: str, topics: list[str]) -> bool:
-        """The sentence's own match provably answers none of `topics`: its
-        match when it has one, else the matcher's proof without a ranking
-        (`Matcher.rules_out`; speed only, the same answer as matching it)."""
-        if sentence in self._parts or sentence in self._ranks:
-            return self.match_part(sentence).topic not in topics
-        return self.brain.matcher.rules_out(sentence, topics)
-
-    def is_about(self, sentence: str, topic: str | None) -> bool:
-        """`match_part(sentence).topic == topic`, matched only when the
-        matcher cannot rule `topic` out without a ranking."""
-        if topic is None:
-            return self.match_part(sentence).topic is None
-        return not self.about_none(sentence, [topic]) and self.match_part(sentence).topic == topic
-
     def t(self, language: str, msgid: str, /, **values: object) -> str:
         return self.brain.catalogs.text(language, msgid, **values)
 
@@ -613,7 +598,7 @@ class _Turn:
         return (
             close
             and self.clear_part(two.main)
-            and any(self.is_about(other, lead) for other in two.others)
+            and any(self.match_part(other).topic == lead for other in two.others)
         )
 
     def later_question_won(self, two: story.TwoQuestions, match: Match) -> bool:
@@ -627,7 +612,7 @@ class _Turn:
         own = [c.label for c in part.candidates[:2]]
         if match.topic in own or not any(c in self.pack.topics for c in own):
             return False
-        return any(self.is_about(other, match.topic) for other in two.others)
+        return any(self.match_part(other).topic == match.topic for other in two.others)
 
     def main_unclear(self, part: Match, whole: Match) -> Match:
         """Did-you-mean choices for two questions whose main one is unclear:
@@ -672,7 +657,7 @@ class _Turn:
         label = self.leading_topic(whole, story.CLAUSES_AGREE_SCORE, 0.0)
         if label is None:
             return None
-        if not self.is_about(clauses[-1], label) and not all(
+        if self.match_part(clauses[-1]).topic != label and not all(
             [c.label for c in self.rank_part(clause).candidates[:1]] == [label]
             for clause in clauses  # stops at the first clause that leans elsewhere
         ):
@@ -700,8 +685,6 @@ class _Turn:
         asked = [c for c in cut if not clauses_module.reported(c, language)]
         for group in (parts[: len(parts) - len(cut)], asked):
             for sentence in group:
-                if self.about_none(sentence, ranked):
-                    continue  # its topic, if any, is not among the whole's best
                 part = self.match_part(sentence)
                 if part.topic in ranked and (best is None or part.confidence > best.confidence):
                     best, best_part = part, sentence
@@ -776,12 +759,10 @@ class _Turn:
         # Only the clauses joined by "and" are matched first (speed: most
         # long messages have none about the topic, and stop here).
         joined = [k for k in range(1, len(parts)) if story.joined_by_and(parts, k)]
-        if not any(self.is_about(parts[k], topic) for k in joined):
+        if not any(self.match_part(parts[k]).topic == topic for k in joined):
             return match, None
         ranked = [c.label for c in match.candidates[: story.AGREE_WITHIN]]
         for part in parts:
-            if self.about_none(part, [topic, *ranked]):
-                continue  # neither the topic nor one the whole ranks among its best
             earlier = self.match_part(part).topic
             if earlier == topic:
                 break  # the clauses before the first one about the topic

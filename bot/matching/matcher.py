@@ -396,30 +396,6 @@ class Matcher:
                 covered += weight
         return covered / total if total else 1.0
 
-    def rules_out(self, text: str, labels: Iterable[str]) -> bool:
-        """True only when `decide(rank(text))` provably answers none of
-        `labels`, found without ranking (speed: a long message's story logic
-        asks whether a sentence is about one topic, and a ranking costs a
-        gather over every phrasing). A topic is answered only when the
-        message's words are covered by its phrasings (`_coverage`, measured
-        here on the same words `rank` measures it on); only a message read
-        in its romanised letters goes without that gate, so one that may be
-        read so is never ruled out. False says nothing: rank it."""
-        norm = normalize(text)
-        if not norm or not self.labels:
-            return True  # rank() hands back no candidates: no topic at all
-        rest = self.asides.remove(norm)  # as rank() sets asides aside
-        if len(rest.split()) >= 2 or (rest and UNSPACED.search(rest)):
-            norm = rest
-        gate = self.settings.min_coverage
-        for label in labels:
-            at = self._label_pos.get(label)
-            if at is not None and self._coverage(norm, at) >= gate:
-                return False
-        # The keyed (romanised) reading is the one `rank` hands back without
-        # a coverage measure; it needs an ASCII message that looks romanised.
-        return self.romanised is None or not norm.isascii() or self.romanised.language(text) is None
-
     def _arabic_label_keys(self) -> list[frozenset[str]]:
         """Per label, the clitic-free keys of the Arabic words its phrasings
         use (built on the first Arabic message, kept: a few milliseconds)."""
