@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.engine import Engine
 from bot.matching import Matcher, Phrase
 from bot.matching import romanised as romanised_view
-from bot.romanised import key, syllables, written_as
+from bot.romanised import EVERYDAY_ROMAN, key, syllables, written_as
 from tests.conftest import Say
 
 # -- keys: native script and the ways residents write it meet ----------------
@@ -342,3 +343,37 @@ def test_roman_urdu_is_still_urdu(nyc_say: Say) -> None:
 )
 def test_banglish_and_roman_urdu_questions_next_door_get_no_topic(nyc_say: Say, text: str) -> None:
     assert nyc_say(text).topic is None
+
+
+# Most Latin messages are mostly words of the Latin-script languages: of the
+# romanised languages only Banglish and Roman Urdu are read then, and the view
+# tells them without trying every other language's keys (speed). Its answer
+# must be the full reading's.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "amar chele ke school e bhorti korate ki ki kagoj lagbe bolen",
+        "ami kaj kori kintu malik taka dicche na ekhon ki korbo",
+        "mere bete ko school mein dakhla kaise milega kagaz nahi hai",
+        "mujhe free lawyer chahiye mera case court mein hai",
+        "gde mne sdelat IDNYC kartu dlya syna",
+        "ana 3ayez a3raf el ICE momken tedkhol el beit",
+        "where can my son get a free english class near queens",
+        "necesito un abogado gratis para mi esposo detenido",
+        "mera beta school jata hai kya ICE wahan aa sakti hai",
+        "ok",
+    ],
+)
+def test_banglish_and_roman_urdu_are_told_as_the_full_reading_tells_them(
+    nyc_engine: Engine, text: str
+) -> None:
+    view = nyc_engine.brain.matcher.romanised
+    assert view is not None
+    assert view.everyday(text) == (view.language(text) in EVERYDAY_ROMAN)
+
+
+def test_the_short_reading_tells_both_ways(nyc_engine: Engine) -> None:
+    view = nyc_engine.brain.matcher.romanised
+    assert view is not None
+    assert view.everyday("ami kaj kori kintu malik taka dicche na ekhon ki korbo")
+    assert not view.everyday("where can my son get a free english class near queens")

@@ -344,16 +344,16 @@ class Matcher:
         stays Spanish)."""
         if self.romanised is None or not norm.isascii():
             return None
-        language = self.romanised.language(text)
-        if language is None:
-            return None
         words = norm.split()
-        if language not in EVERYDAY_ROMAN and sum(
-            w in self._latin_words for w in words
-        ) >= ROMANISED_LATIN_WORDS * len(words):
+        known = sum(w in self._latin_words for w in words) >= ROMANISED_LATIN_WORDS * len(words)
+        if known and not self.romanised.everyday(text):
             # "I need a free immigration lawyer zorblaxian4567" (Banglish and
             # Roman Urdu are told by their own words: "amar asylum case er
-            # work permit renew korbo kivabe" is theirs).
+            # work permit renew korbo kivabe" is theirs). Asked first: most
+            # Latin messages stop here, before every language's keys are tried.
+            return None
+        language = self.romanised.language(text)
+        if language is None:
             return None
         keyed = self.romanised.score(norm, language)
         best = float(keyed.scores.max()) if len(keyed.scores) else 0.0

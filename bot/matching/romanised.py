@@ -166,6 +166,18 @@ class RomanisedView:
                 return language
         return None
 
+    def everyday(self, text: str) -> bool:
+        """`language(text)` is Banglish or Roman Urdu (EVERYDAY_ROMAN), told
+        without trying the other languages' keys when it cannot be: those
+        are read only as `indic` says (speed: asked of most Latin messages)."""
+        found = words(text)
+        if len(found) < MIN_WORDS:
+            return False
+        indic = self.indic(found)
+        if indic is None or indic not in self.indexes:
+            return False
+        return self.language(text) in EVERYDAY_ROMAN
+
     def indic(self, found: list[str]) -> str | None:
         """Banglish or Roman Urdu: the one of the two whose own words (or
         words keyed like its native phrasings' words) make at least half of
