@@ -43,6 +43,11 @@ ASIDE_INTENTS = ("greeting", "thanks")
 # matcher must keep learning what "help" means next to other words.
 HELP_SIGNAL = "help_call"
 OUT_OF_SCOPE = "out_of_scope"
+# A topic that claims a message's signal (`claims_signals`) turns another
+# answer into choices only from this close behind it: one far behind has
+# little beyond the signal's word for it ("we are applying for asylum; is my
+# son's school safe from ICE?" is about the school).
+CLAIM_WINDOW = 0.2
 
 
 @dataclass(frozen=True)
@@ -475,6 +480,9 @@ class _Turn:
             match = replace(match, topic=several, choices=())
         if match.topic is not None and self.lacks_signal(match.topic, match):
             match = self.not_confident(match)
+        claimant = self.claimed_elsewhere(match, two)
+        if match.topic is not None and claimant is not None:
+            match = replace(match, topic=None, choices=(match.topic, claimant))
         if match.topic is not None and story.is_long(text, words):
             doubted = self.runon_doubt(text, match.topic, detection.language)
             if doubted:
@@ -871,6 +879,35 @@ class _Turn:
                 and not self.lacks_signal(topic.id, match)
             ):
                 return topic.id
+        return None
+
+    def claimed_elsewhere(self, match: Match, two: story.TwoQuestions | None) -> str | None:
+        """Another topic close behind the answer among the whole message's
+        best that claims one of its signals (`claims_signals`) which the
+        answer neither claims nor shares: a story about a pregnancy, Medicaid
+        and papers read as agents at hospitals on "afraid to go to the
+        hospital" is as much about public benefits (public charge); "I filed
+        for asylum... when can I work" read as workers' rights on "my boss
+        pays me badly" is about one's own case. The words that point to the
+        claimant are there, so the resident chooses. In two questions only
+        the main one's words count (the other is offered as a button)."""
+        if match.topic is None or not match.candidates:
+            return None
+        answer = self.pack.topics[match.topic]
+        signals = self.rank_part(two.main).signals if two is not None else match.signals
+        signals -= answer.shares_signals
+        if not signals:
+            return None
+        top = match.candidates[0].score
+        for candidate in match.candidates[: story.AGREE_WITHIN]:
+            other = self.pack.topics.get(candidate.label)
+            if (
+                other is not None
+                and other is not answer
+                and other.claims_signals & signals
+                and top - candidate.score <= CLAIM_WINDOW
+            ):
+                return other.id
         return None
 
     def lacks_signal(self, topic: str, match: Match) -> bool:
