@@ -68,3 +68,94 @@ def test_a_story_read_as_well_out_of_scope_is_not_answered(nyc_say: Say) -> None
         "recognised in New York? Is that something immigration handles or a city office?"
     )
     assert reply.topic is None, reply.topic
+
+
+# A topic that claims a message's signal (benefit words: public charge; a
+# filed asylum case: one's own case; jail: ICE holds) is close behind an
+# answer that neither claims nor shares it: the answer was read off another
+# part of the story ("afraid to go to the hospital", "my boss pays me
+# badly"), so the resident chooses between the two.
+CLAIMED_ELSEWHERE = [
+    (
+        "Mi esposa está embarazada y tiene miedo de ir al hospital porque le dijeron que si "
+        "da a luz con Medicaid no le van a dar la residencia después. ¿Es cierto?",
+        "ice-at-hospitals",
+        "public-charge",
+    ),
+    (
+        "Ma femme est enceinte, elle a peur d'aller à l'hôpital parce qu'on lui a dit "
+        "qu'accoucher avec Medicaid va bloquer sa carte verte plus tard. C'est vrai ?",
+        "ice-at-hospitals",
+        "public-charge",
+    ),
+    (
+        "J'ai fait ma demande d'asile il y a huit mois et je ne peux toujours pas travailler. "
+        "Mon patron me paie mal au noir. Quand est-ce que je peux demander à travailler "
+        "légalement ?",
+        "workers-rights",
+        "immigration-case-help",
+    ),
+    (
+        "ruguo jingcha zhua wo, jianyu hui tongzhi yimin ju ma",
+        "police-and-ice",
+        "detainers",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "read", "claimant"), CLAIMED_ELSEWHERE)
+def test_a_signal_another_topic_claims_turns_the_answer_into_choices(
+    nyc_say: Say, text: str, read: str, claimant: str
+) -> None:
+    reply = nyc_say(text)
+    assert reply.topic is None, reply.topic
+    assert {read, claimant} <= set(reply.choices), reply.choices
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        # Health care shares the benefit words; the claimant answers its own.
+        ("Can I get Medicaid for my kids if I have no papers?", "health-care"),
+        (
+            "If the police arrest me for something small and I end up in jail, will the jail "
+            "call ICE on me?",
+            "detainers",
+        ),
+        (
+            "I have a hearing in immigration court next month and no lawyer, what happens "
+            "if I don't go?",
+            "deportation-defense",
+        ),
+    ],
+)
+def test_a_topic_that_claims_or_shares_the_signal_is_answered(
+    nyc_say: Say, text: str, topic: str
+) -> None:
+    assert nyc_say(text).topic == topic
+
+
+def test_only_the_main_question_claims(nyc_say: Say) -> None:
+    # The food stamps are the second question's: offered as a button, they
+    # do not turn the main question's answer into choices.
+    reply = nyc_say(
+        "Can I file my taxes with an ITIN, where is free help? And one more thing, will my "
+        "kids getting food stamps hurt my green card later?"
+    )
+    assert reply.topic == "taxes-itin", (reply.topic, reply.choices)
+    data = [b.data for row in reply.buttons for b in row if b.data]
+    assert f"t:public-charge:{reply.language}" in data, data
+
+
+def test_a_clause_ending_with_another_thing_opens_the_next_question(nyc_say: Say) -> None:
+    # Spoken with no stops, the run-on is cut before "est-ce que", leaving
+    # "et autre chose" at the end of the clause before: it still opens the
+    # question after it, which is offered as a button.
+    reply = nyc_say(
+        "j'ai rendez-vous au tribunal de la famille pour mon divorce en avril est ce que la "
+        "police de l'immigration peut m'arrêter là bas et autre chose est ce que les bons "
+        "alimentaires de ma fille posent problème pour ma carte verte"
+    )
+    assert reply.topic == "ice-at-courthouses", (reply.topic, reply.choices)
+    data = [b.data for row in reply.buttons for b in row if b.data]
+    assert "t:public-charge:fr" in data, data
