@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.engine import CLAIM_WINDOW, Engine, Incoming, _Turn
+from bot.matching import Candidate, Match
 from tests.conftest import Say
 
 # Two clear questions after a little story: the whole message read as the
@@ -133,6 +135,41 @@ def test_a_topic_that_claims_or_shares_the_signal_is_answered(
     nyc_say: Say, text: str, topic: str
 ) -> None:
     assert nyc_say(text).topic == topic
+
+
+def test_every_claimed_signal_turns_a_close_answer_that_lacks_it_into_choices(
+    nyc_engine: Engine,
+) -> None:
+    # The rule, on the pack's own tables: for each topic's claimed signal,
+    # an answer that neither claims nor shares it gives way when the
+    # claimant is close behind; not when it is far behind, nor when the
+    # answer shares the signal.
+    brain = nyc_engine.brain
+    turn = _Turn(brain, Incoming(text="-"))
+    topics = brain.pack.topics
+    claims = [(t.id, s) for t in topics.values() for s in sorted(t.claims_signals)]
+    assert {s for _, s in claims} >= {"benefits", "own_case", "court_case", "jail", "fraud_offer"}
+    for claimant, signal in claims:
+        sharers = {t.id for t in topics.values() if signal in t.shares_signals}
+        other = next(t for t in sorted(topics) if t not in sharers)
+        for behind, expected in ((0.1, claimant), (CLAIM_WINDOW + 0.05, None)):
+            match = Match(
+                other,
+                None,
+                70,
+                candidates=(Candidate(other, 0.7), Candidate(claimant, 0.7 - behind)),
+                signals=frozenset({signal}),
+            )
+            assert turn.claimed_elsewhere(match, None) == expected, (claimant, signal, behind)
+        for sharer in sharers - {claimant}:
+            match = Match(
+                sharer,
+                None,
+                70,
+                candidates=(Candidate(sharer, 0.7), Candidate(claimant, 0.65)),
+                signals=frozenset({signal}),
+            )
+            assert turn.claimed_elsewhere(match, None) is None, (sharer, signal)
 
 
 def test_only_the_main_question_claims(nyc_say: Say) -> None:
