@@ -464,7 +464,11 @@ class _Turn:
             if two is not None and self.later_question_won(two, match):
                 match = self.main_unclear(self.match_part(two.main), match)
         if match.topic is None and match.intent is None and not match.choices:
-            match = self.unspaced_lead(text, match)
+            by_lead = self.unspaced_lead(text, match)
+            topic = by_lead.topic
+            if two is None or topic is None or self.leads_with(two.main, topic):
+                # Of two questions, the whole's lead must be the main one's.
+                match = by_lead
         if two is not None and match.topic is None and match.intent is None and not match.choices:
             # Two questions and no reading of the whole: the main question's
             # own close calls, rather than a decline.
@@ -539,13 +543,17 @@ class _Turn:
 
         def pulled() -> bool:
             """A later question pulls the whole message its way when the
-            whole's best label is that question's own best, confident or not.
+            whole's best label is that question's own best, confident or not,
+            and a topic (a later question out of scope, "T-Mobile wants a
+            social security number", pulls the whole toward no topic and
+            vouches for no reading of the main one).
             (Asked only when the answer matters, once: each later question is
             matched on its own, the costliest step of a long message.)"""
             if not known:
                 known.append(
                     (two.opened or two.leads)
                     and bool(whole.candidates)
+                    and whole.candidates[0].label in self.pack.topics
                     and any(
                         self.leads_with(other, whole.candidates[0].label) for other in two.others
                     )

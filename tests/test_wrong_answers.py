@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.engine import CLAIM_WINDOW, Engine, Incoming, _Turn
-from bot.matching import Candidate, Match
+from bot.matching import INTENT_PREFIX, Candidate, Match, Ranking
 from tests.conftest import Say
 
 # Two clear questions after a little story: the whole message read as the
@@ -196,3 +196,53 @@ def test_a_clause_ending_with_another_thing_opens_the_next_question(nyc_say: Say
     assert reply.topic == "ice-at-courthouses", (reply.topic, reply.choices)
     data = [b.data for row in reply.buttons for b in row if b.data]
     assert "t:public-charge:fr" in data, data
+
+
+# Two questions whose readings are given (the matcher's ranking of each part
+# stands in for the matcher): the rules that combine them are what is tested.
+OUTSIDE = INTENT_PREFIX + "out_of_scope"
+
+
+def _ranked(*labels: tuple[str, float], agree: bool = False) -> Ranking:
+    return Ranking(
+        tuple(Candidate(label, score) for label, score in labels), agree, "zh", frozenset()
+    )
+
+
+def _say_ranked(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, rankings: dict[str, Ranking], text: str
+) -> str | None:
+    empty = Ranking((), False, None, frozenset())
+    monkeypatch.setattr(engine.brain.matcher, "rank", lambda t: rankings.get(t, empty))
+    return engine.reply(Incoming(text=text)).topic
+
+
+def test_a_later_question_out_of_scope_vouches_for_no_main_topic(
+    nyc_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The whole message reads best as out of scope (the later question's
+    # words); the main question alone reads as legal help, which the whole
+    # does not rank: the later question pulled toward no topic, so nothing
+    # says the main one's reading is what was asked.
+    main, other = "没身份能办那个吗？", "店里说一定要号码？"
+    rankings = {
+        main + other: _ranked((OUTSIDE, 0.35), ("drivers-license", 0.26), ("health-care", 0.21)),
+        main: _ranked(("legal-help", 0.9), ("rights-in-public", 0.3), (OUTSIDE, 0.2), agree=True),
+        other: _ranked((OUTSIDE, 0.42), ("drivers-license", 0.36)),
+    }
+    assert _say_ranked(nyc_engine, monkeypatch, rankings, main + other) is None
+
+
+def test_a_chinese_lead_of_the_later_question_is_not_the_answer(
+    nyc_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A Chinese message's whole reading leads with legal help below the usual
+    # bar (the lead rule for unspaced scripts), but only the later question
+    # is about it: the main one leans elsewhere.
+    main, other = "我想给家里人办那个手续去哪里办？", "要不要找律师？"
+    rankings = {
+        main + other: _ranked(("legal-help", 0.43), (OUTSIDE, 0.27), ("city-id-card", 0.22)),
+        main: _ranked(("city-id-card", 0.28), (OUTSIDE, 0.24), ("legal-help", 0.18)),
+        other: _ranked(("legal-help", 0.73), ("about-this-bot", 0.4), agree=True),
+    }
+    assert _say_ranked(nyc_engine, monkeypatch, rankings, main + other) is None
