@@ -484,9 +484,6 @@ class _Turn:
             match = replace(match, topic=several, choices=())
         if match.topic is not None and self.lacks_signal(match.topic, match):
             match = self.not_confident(match)
-        claimant = self.claimed_elsewhere(match, two)
-        if match.topic is not None and claimant is not None:
-            match = replace(match, topic=None, choices=(match.topic, claimant))
         if match.topic is not None and story.is_long(text, words):
             doubted = self.runon_doubt(text, match.topic, detection.language)
             if doubted:
@@ -494,6 +491,9 @@ class _Turn:
         also: Topic | None = None
         if match.topic is not None and story.is_long(text, words):
             match, also = self.joined_questions(text, match, detection.language)
+        claimant = self.claimed_elsewhere(match, two)
+        if match.topic is not None and claimant is not None:
+            match, also = replace(match, topic=None, choices=(match.topic, claimant)), None
         if match.topic is not None:
             return self.writer.answer(
                 self.pack.topics[match.topic],

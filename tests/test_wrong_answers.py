@@ -102,6 +102,12 @@ CLAIMED_ELSEWHERE = [
         "police-and-ice",
         "detainers",
     ),
+    (
+        "Manejo un taxi. Ayer un pasajero me insultó y me escupió, y se fue sin pagar. No "
+        "llamé a la policía porque tengo TPS. ¿Puedo denunciarlo sin perder mi estatus?",
+        "police-and-ice",
+        "hate-crimes",
+    ),
 ]
 
 
@@ -119,6 +125,14 @@ def test_a_signal_another_topic_claims_turns_the_answer_into_choices(
     [
         # Health care shares the benefit words; the claimant answers its own.
         ("Can I get Medicaid for my kids if I have no papers?", "health-care"),
+        # Another reading of the story (its clauses) settles it first: the
+        # claim only weighs on the answer finally given.
+        (
+            "I drive a cab in Queens. Last night a passenger called me a terrorist and spat "
+            "on me, then ran off without paying. I did not call the police because I have "
+            "TPS. Can I report it without losing my status?",
+            "hate-crimes",
+        ),
         (
             "If the police arrest me for something small and I end up in jail, will the jail "
             "call ICE on me?",
@@ -148,7 +162,14 @@ def test_every_claimed_signal_turns_a_close_answer_that_lacks_it_into_choices(
     turn = _Turn(brain, Incoming(text="-"))
     topics = brain.pack.topics
     claims = [(t.id, s) for t in topics.values() for s in sorted(t.claims_signals)]
-    assert {s for _, s in claims} >= {"benefits", "own_case", "court_case", "jail", "fraud_offer"}
+    assert {s for _, s in claims} >= {
+        "benefits",
+        "own_case",
+        "court_case",
+        "jail",
+        "fraud_offer",
+        "hate",
+    }
     for claimant, signal in claims:
         sharers = {t.id for t in topics.values() if signal in t.shares_signals}
         other = next(t for t in sorted(topics) if t not in sharers)
