@@ -267,3 +267,15 @@ def test_a_chinese_lead_of_the_later_question_is_not_the_answer(
         other: _ranked(("legal-help", 0.73), ("about-this-bot", 0.4), agree=True),
     }
     assert _say_ranked(nyc_engine, monkeypatch, rankings, main + other) is None
+
+
+def test_a_polish_second_matter_is_the_second_question(nyc_say: Say) -> None:
+    # "a druga sprawa" (and the second matter) opens the second question of
+    # a spoken run-on: the first is answered, the English classes offered.
+    reply = nyc_say(
+        "jak zapisać syna do szkoły publicznej jakie dokumenty trzeba mieć a druga sprawa "
+        "czy są gdzieś darmowe kursy angielskiego dla żony"
+    )
+    assert reply.topic == "school-enrollment", (reply.topic, reply.choices)
+    data = [b.data for row in reply.buttons for b in row if b.data]
+    assert "t:english-classes:pl" in data, data
