@@ -890,8 +890,8 @@ class _Turn:
         return None
 
     def claimed_elsewhere(self, match: Match, two: story.TwoQuestions | None) -> str | None:
-        """Another topic close behind the answer among the whole message's
-        best that claims one of its signals (`claims_signals`) which the
+        """Another topic among the whole message's best three, close behind
+        its best score, that claims one of its signals (`claims_signals`) which the
         answer neither claims nor shares: a story about a pregnancy, Medicaid
         and papers read as agents at hospitals on "afraid to go to the
         hospital" is as much about public benefits (public charge); "I filed
