@@ -279,3 +279,12 @@ def test_a_polish_second_matter_is_the_second_question(nyc_say: Say) -> None:
     assert reply.topic == "school-enrollment", (reply.topic, reply.choices)
     data = [b.data for row in reply.buttons for b in row if b.data]
     assert "t:english-classes:pl" in data, data
+
+
+def test_anything_other_than_is_not_a_second_question(nyc_say: Say) -> None:
+    # "autre chose que" (anything other than) is part of the question, not
+    # "and another thing": only "et autre chose" opens a second question.
+    reply = nyc_say(
+        "Est-ce que je dois apporter autre chose que mon passeport pour faire la carte IDNYC"
+    )
+    assert reply.topic == "city-id-card", (reply.topic, reply.choices)
