@@ -43,6 +43,11 @@ ASIDE_INTENTS = ("greeting", "thanks")
 # matcher must keep learning what "help" means next to other words.
 HELP_SIGNAL = "help_call"
 OUT_OF_SCOPE = "out_of_scope"
+# A topic that claims a message's signal (`claims_signals`) turns another
+# answer into choices only from this close behind it: one far behind has
+# little beyond the signal's word for it ("we are applying for asylum; is my
+# son's school safe from ICE?" is about the school).
+CLAIM_WINDOW = 0.2
 
 
 @dataclass(frozen=True)
@@ -459,7 +464,11 @@ class _Turn:
             if two is not None and self.later_question_won(two, match):
                 match = self.main_unclear(self.match_part(two.main), match)
         if match.topic is None and match.intent is None and not match.choices:
-            match = self.unspaced_lead(text, match)
+            by_lead = self.unspaced_lead(text, match)
+            topic = by_lead.topic
+            if two is None or topic is None or self.leads_with(two.main, topic):
+                # Of two questions, the whole's lead must be the main one's.
+                match = by_lead
         if two is not None and match.topic is None and match.intent is None and not match.choices:
             # Two questions and no reading of the whole: the main question's
             # own close calls, rather than a decline.
@@ -482,6 +491,9 @@ class _Turn:
         also: Topic | None = None
         if match.topic is not None and story.is_long(text, words):
             match, also = self.joined_questions(text, match, detection.language)
+        claimant = self.claimed_elsewhere(match, two)
+        if match.topic is not None and claimant is not None:
+            match, also = replace(match, topic=None, choices=(match.topic, claimant)), None
         if match.topic is not None:
             return self.writer.answer(
                 self.pack.topics[match.topic],
@@ -531,13 +543,17 @@ class _Turn:
 
         def pulled() -> bool:
             """A later question pulls the whole message its way when the
-            whole's best label is that question's own best, confident or not.
+            whole's best label is that question's own best, confident or not,
+            and a topic (a later question out of scope, "T-Mobile wants a
+            social security number", pulls the whole toward no topic and
+            vouches for no reading of the main one).
             (Asked only when the answer matters, once: each later question is
             matched on its own, the costliest step of a long message.)"""
             if not known:
                 known.append(
                     (two.opened or two.leads)
                     and bool(whole.candidates)
+                    and whole.candidates[0].label in self.pack.topics
                     and any(
                         self.leads_with(other, whole.candidates[0].label) for other in two.others
                     )
@@ -871,6 +887,35 @@ class _Turn:
                 and not self.lacks_signal(topic.id, match)
             ):
                 return topic.id
+        return None
+
+    def claimed_elsewhere(self, match: Match, two: story.TwoQuestions | None) -> str | None:
+        """Another topic among the whole message's best three, close behind
+        its best score, that claims one of its signals (`claims_signals`) which the
+        answer neither claims nor shares: a story about a pregnancy, Medicaid
+        and papers read as agents at hospitals on "afraid to go to the
+        hospital" is as much about public benefits (public charge); "I filed
+        for asylum... when can I work" read as workers' rights on "my boss
+        pays me badly" is about one's own case. The words that point to the
+        claimant are there, so the resident chooses. In two questions only
+        the main one's words count (the other is offered as a button)."""
+        if match.topic is None or not match.candidates:
+            return None
+        answer = self.pack.topics[match.topic]
+        signals = self.rank_part(two.main).signals if two is not None else match.signals
+        signals -= answer.shares_signals
+        if not signals:
+            return None
+        top = match.candidates[0].score
+        for candidate in match.candidates[: story.AGREE_WITHIN]:
+            other = self.pack.topics.get(candidate.label)
+            if (
+                other is not None
+                and other is not answer
+                and other.claims_signals & signals
+                and top - candidate.score <= CLAIM_WINDOW
+            ):
+                return other.id
         return None
 
     def lacks_signal(self, topic: str, match: Match) -> bool:

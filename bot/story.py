@@ -176,6 +176,18 @@ class Openers:
             self._spaced_starts
         )
 
+    def closes(self, clause: str) -> bool:
+        """A run-on's clause that ends with the words opening the next
+        question ("...can they arrest me there and another thing | is it a
+        problem that..."), cut before the question word: what opens the
+        clause after it. Only a phrase that joins inside a sentence."""
+        norm = normalize(clause)  # a resident's words: never into the pack cache
+        return any(
+            norm.endswith(phrase)
+            and (_UNSPACED_CHAR.search(phrase) or norm[: -len(phrase)].endswith(" "))
+            for phrase in self._joiners
+        )
+
     def joined(self, sentence: str) -> tuple[str, str] | None:
         """A sentence that joins a second question to the first with "and
         also" and no punctuation, cut before the joining words; both halves
@@ -253,7 +265,8 @@ def main_and_other(parts: list[str], openers: Openers) -> TwoQuestions | None:
         # The last question may lack its mark, as people type it (or say
         # it: a spoken run-on's question goes on in the clauses after it).
         last = not any(is_question(p) for p in parts[k + 1 :])
-        if (is_question(part) or last) and openers.opens(part):
+        opened = openers.opens(part) or openers.closes(parts[k - 1])
+        if (is_question(part) or last) and opened:
             return TwoQuestions(" ".join(parts[:k]), parts[k:], True)
     asked = [p for p in parts if is_question(p)]
     if asked and parts[-1] not in asked:

@@ -61,6 +61,20 @@ def test_the_mini_pack_loads(tmp_path: Path) -> None:
             "answers_several:",
         ),
         (
+            "topics/schools.yaml",
+            "related: [about]",
+            "related: [about]\nclaims_signals: [benefit]",
+            "unknown signal 'benefit'",
+            "claims_signals:",
+        ),
+        (
+            "topics/schools.yaml",
+            "related: [about]",
+            "related: [about]\nshares_signals: [jial]",
+            "unknown signal 'jial'",
+            "shares_signals:",
+        ),
+        (
             "pack.yaml",
             "topics: [schools, about]",
             "topics: [schools, about, ghost]",

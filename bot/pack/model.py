@@ -112,6 +112,14 @@ class TopicFile(_Frozen):
     # message that names two or more of these signals' places ("schools,
     # hospitals or churches"), where one place's topic would answer a part.
     answers_several: tuple[str, ...] = ()
+    # Signals that point to this topic whatever else a message says (benefit
+    # words to public charge, a filed application to one's own case): a
+    # message carrying one, answered with a topic that neither claims nor
+    # shares it while this one is close behind, gets both as choices.
+    claims_signals: tuple[str, ...] = ()
+    # Signals this topic's own questions carry too, without their being the
+    # claimant's (health care's "Medicaid", a notario's "asylum application").
+    shares_signals: tuple[str, ...] = ()
     sources: tuple[Source, ...] = Field(min_length=1)
     languages: dict[str, LanguageBlock]
 
@@ -139,10 +147,12 @@ class Topic:
     __slots__ = (
         "_blocks",
         "answers_several",
+        "claims_signals",
         "default_language",
         "id",
         "needs_signals",
         "related",
+        "shares_signals",
         "sources",
         "urgent",
     )
@@ -152,6 +162,8 @@ class Topic:
         self.urgent = spec.urgent
         self.needs_signals = frozenset(spec.needs_signals)
         self.answers_several = frozenset(spec.answers_several)
+        self.claims_signals = frozenset(spec.claims_signals)
+        self.shares_signals = frozenset(spec.shares_signals) | self.claims_signals
         self.related = spec.related
         self.sources = spec.sources
         self.default_language = default_language
