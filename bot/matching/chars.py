@@ -11,9 +11,10 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from .tfidf import weigh
+from .tfidf import narrowest, weigh
 
 _MAX_DF = 0.1  # n-grams in more phrasings than this are not gathered
+_GATHER = 1 << 15  # postings summed at a time (see CharIndex.scores)
 
 # Character n-grams are identified by a 64-bit polynomial hash of their code
 # points (seeded with n), so the whole corpus can be cut into n-grams with
@@ -91,7 +92,7 @@ class CharIndex:
         starts = np.flatnonzero(new_term)
         del new_term
         tfs = np.diff(starts, append=len(docs))
-        terms, self.post_docs = term_of[starts], docs[starts]
+        terms, self.post_docs = term_of[starts], docs[starts].astype(narrowest(self.size))
         del term_of, docs, starts
         self.post_weights, df, self.idf = weigh(
             terms, self.post_docs, tfs, len(self.codes), self.size
@@ -118,6 +119,8 @@ class CharIndex:
             and (not len(docs) or int(docs.max()) < self.size)
         ):
             return False
+        # (A cache written before the 16-bit phrasing numbers is still good.)
+        docs = docs.astype(narrowest(self.size), copy=False)
         self.codes, self.post_docs, self.post_weights = codes, docs, weights
         self.idf, self.indptr = idf, indptr
         return True
@@ -157,7 +160,22 @@ class CharIndex:
         spans = list(zip(starts.tolist(), ends.tolist(), strict=True))
         if not spans:
             return np.zeros(self.size, dtype=np.float32)
-        weights = np.concatenate([self.post_weights[a:b] for a, b in spans])
-        docs = np.concatenate([self.post_docs[a:b] for a, b in spans])
-        contrib = weights * np.repeat(q, ends - starts)
-        return np.bincount(docs, weights=contrib, minlength=self.size).astype(np.float32)
+        # Summed about 32,000 postings at a time, each phrasing's in the
+        # order one bincount over all of them adds them (float64 from zero:
+        # the same scores to the bit). All at once, a long message's 200,000
+        # postings and their float64 and intp copies were 6 MB, the peak of
+        # the bot's memory after its start.
+        total = np.zeros(self.size, dtype=np.float64)
+        lengths = (ends - starts).tolist()
+        first = count = 0
+        for last in range(1, len(spans) + 1):
+            count += lengths[last - 1]
+            if count < _GATHER and last < len(spans):
+                continue
+            part = spans[first:last]
+            weights = np.concatenate([self.post_weights[a:b] for a, b in part])
+            docs = np.concatenate([self.post_docs[a:b] for a, b in part]).astype(np.intp)
+            contrib = weights * np.repeat(q[first:last], lengths[first:last])
+            np.add.at(total, docs, contrib.astype(np.float64))
+            first, count = last, 0
+        return total.astype(np.float32)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .tfidf import gather
+from .tfidf import gather, narrowest
 from .words import Query, WordFeatures
 
 
@@ -43,7 +43,7 @@ class _Weights:
         return cls(
             np.zeros((n_words, blocks), dtype=np.float32),
             np.zeros(n_words + 1, dtype=np.int64),
-            np.zeros(0, dtype=np.int32),
+            np.zeros(0, dtype=narrowest(n_labels)),
             np.zeros(0, dtype=np.float32),
             n_labels,
         )
@@ -65,7 +65,7 @@ class _Weights:
             counts += np.bincount(rows, minlength=n_words)
         indptr = np.zeros(n_words + 1, dtype=np.int64)
         np.cumsum(counts, out=indptr[1:])
-        cols = np.empty(int(indptr[-1]), dtype=np.int32)
+        cols = np.empty(int(indptr[-1]), dtype=narrowest(n_labels))
         vals = np.empty(int(indptr[-1]), dtype=np.float32)
         filled = indptr[:-1].copy()  # next free place in each word's row
         for _, rows, labels, diffs in blocks:
@@ -118,11 +118,12 @@ class _Weights:
             or (len(cols) and int(cols.max()) >= n_labels)
         ):
             return None
+        # Taken as they are when already of these types (no second copy at start).
         return cls(
-            base.astype(np.float32),
-            indptr.astype(np.int64),
-            cols.astype(np.int32),
-            vals.astype(np.float32),
+            base.astype(np.float32, copy=False),
+            indptr.astype(np.int64, copy=False),
+            cols.astype(narrowest(n_labels), copy=False),
+            vals.astype(np.float32, copy=False),
             n_labels,
         )
 
@@ -181,7 +182,7 @@ class LinearWords:
         intercept = data["intercept"]
         if weights is None or intercept.shape != (shape[1],):
             return None
-        return cls(weights, intercept.astype(np.float32))
+        return cls(weights, intercept.astype(np.float32, copy=False))
 
     def scores(self, query: Query) -> np.ndarray:
         """Decision values mapped so the margin -1..1 becomes 0..1."""

@@ -43,6 +43,14 @@ def weigh(
 _SLICE = 1 << 18
 
 
+def narrowest(size: int) -> type[np.unsignedinteger] | type[np.signedinteger]:
+    """The narrowest type for numbers below `size` (phrasings, labels): 16
+    bits up to 65,536 of them (every city pack), half the memory of the
+    largest arrays a matcher keeps (postings, weights' labels). numpy widens
+    them to intp to index or count, so the scores are the same to the bit."""
+    return np.uint16 if size <= 1 << 16 else np.int32
+
+
 def gather(
     indptr: np.ndarray, ids: np.ndarray | list[int], q: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
