@@ -283,8 +283,9 @@ class Matcher:
             linear = np.where(self._intents, np.minimum(linear, 0), linear)
         keyed = self._ranked(norm, per_label, word_view, linear, written.language, found)
         # Its words are another language's, keyed: coverage says nothing (the
-        # gate in _romanised stands for it).
-        return replace(keyed, measure_coverage=None, romanised=written.language)
+        # gate in _romanised stands for it), nor does the linear view's lead
+        # (it reads only the message's few Latin words the pack knows).
+        return replace(keyed, measure_coverage=None, romanised=written.language, lead=0.0)
 
     def _ranked(
         self,
@@ -302,6 +303,7 @@ class Matcher:
             per_label[self._label_pos[label]] += s.keyword_bonus
         char_top = int(np.argmax(per_label))
         word_top = int(np.argmax(word_view)) if word_view.max() > 0 else -1
+        chars = per_label
         per_label = per_label + s.word_weight * word_view
         if linear is not None:
             per_label = per_label + s.linear_weight * linear
@@ -314,7 +316,17 @@ class Matcher:
         if not candidates:
             return Ranking(candidates, agree, language, found)
         best = int(order[0])
-        return Ranking(candidates, agree, language, found, lambda: self._coverage(norm, best))
+        lead = 0.0
+        if linear is not None and len(order) > 1:
+            # How far the words that tell these two apart point to the best
+            # ("documents" and "fee" to the ID card, not to ID privacy):
+            # only when the other views order the two alike.
+            second = int(order[1])
+            if chars[best] >= chars[second] and word_view[best] >= word_view[second]:
+                lead = float(linear[best] - linear[second])
+        return Ranking(
+            candidates, agree, language, found, lambda: self._coverage(norm, best), lead=lead
+        )
 
     def _romanised(self, text: str, norm: str, tfidf: np.ndarray) -> Keyed | None:
         """A Latin-letter message that looks romanised (`RomanisedView.language`)
@@ -451,8 +463,16 @@ class Matcher:
         # hospital") and reads almost as well as out of scope: the topic must
         # be clear of that reading too, or the question may not be ours at all.
         beyond = best.score - _out_of_scope_score(candidates) >= s.out_of_scope_margin
+        # A typo or an unknown name (an airport, a spoken "detenshun") leaves words no
+        # phrasing has, and the coverage gate (for questions next door) counts
+        # them against the topic. When every view orders the best two alike
+        # and the linear view, which learned the words that tell topics apart
+        # and what is out of scope, puts the best far ahead, less of the
+        # message need be covered.
+        led = ranking.lead >= s.views_lead
+        floor = s.led_coverage if led else s.min_coverage
         # Coverage last: it is measured only when asked (see Ranking).
-        if (confident or agreed) and beyond and ranking.coverage >= s.min_coverage:
+        if (confident or agreed) and beyond and ranking.coverage >= floor:
             return Match(
                 best.label,
                 None,
