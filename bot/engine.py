@@ -68,6 +68,9 @@ class Brain:
     openers: story.Openers
     calibration: Calibration = field(default_factory=Calibration)  # thresholds raised for this pack
     help_calls: Phrases = field(default_factory=lambda: Phrases(()))  # calls for help, greetings
+    # Per topic with `answers_alone`: its signals' phrases and the greetings
+    # and thanks that may come with them (a message they cover gets the topic).
+    alone: tuple[tuple[str, Phrases], ...] = ()
 
 
 @dataclass
@@ -119,9 +122,35 @@ def build_brain(
         for texts in section.get(name, {}).values()
         for p in texts
     )
+    asides = [
+        p
+        for name in ASIDE_INTENTS
+        for texts in pack.conversation.intents.get(name, {}).values()
+        for p in texts
+    ]
+    alone = tuple(
+        (
+            topic.id,
+            Phrases(
+                [
+                    *asides,
+                    *(
+                        p
+                        for name in sorted(topic.answers_alone)
+                        for texts in pack.conversation.signals.get(name, {}).values()
+                        for p in texts
+                    ),
+                ]
+            ),
+        )
+        for topic in pack.topics.values()
+        if topic.answers_alone
+    )
     report.loaded = True
     writer = Writer(pack, catalogs, share)
-    brain = Brain(pack, matcher, detector, catalogs, writer, openers, calibration, help_calls)
+    brain = Brain(
+        pack, matcher, detector, catalogs, writer, openers, calibration, help_calls, alone
+    )
     return brain, report
 
 
@@ -444,6 +473,9 @@ class _Turn:
         notes: tuple[str, ...] = ()
         if STATUS_SIGNAL in match.signals:
             notes = (self.t(lang, ui.STATUS_NOTE),)
+        alone = self.alone_topic(text, match)
+        if alone is not None:
+            return self.writer.answer(alone, lang, extra_notes=notes, confidence=match.confidence)
         urgent = self.urgent_topic(match)
         if urgent is not None:
             return self.writer.answer(urgent, lang, extra_notes=notes, confidence=match.confidence)
@@ -592,9 +624,7 @@ class _Turn:
             return False
         window = self.brain.matcher.settings.choice_window
         best = whole.candidates[0].score
-        close = any(
-            c.label == part.topic and best - c.score <= window for c in whole.candidates
-        )
+        close = any(c.label == part.topic and best - c.score <= window for c in whole.candidates)
         return (
             close
             and self.clear_part(two.main)
@@ -871,6 +901,16 @@ class _Turn:
                 and not self.lacks_signal(topic.id, match)
             ):
                 return topic.id
+        return None
+
+    def alone_topic(self, text: str, match: Match) -> Topic | None:
+        """The topic whose `answers_alone` phrases make up the whole message
+        ("who are you?", "hi, what is this bot"): too short for the matcher,
+        which reads it as small talk or between two topics."""
+        for topic_id, phrases in self.brain.alone:
+            topic = self.pack.topics[topic_id]
+            if topic.answers_alone & match.signals and phrases.cover(normalize(text)):
+                return topic
         return None
 
     def lacks_signal(self, topic: str, match: Match) -> bool:

@@ -61,6 +61,13 @@ def test_the_mini_pack_loads(tmp_path: Path) -> None:
             "answers_several:",
         ),
         (
+            "topics/schools.yaml",
+            "related: [about]",
+            "related: [about]\nanswers_alone: [who_asks]",
+            "unknown signal 'who_asks'",
+            "answers_alone:",
+        ),
+        (
             "pack.yaml",
             "topics: [schools, about]",
             "topics: [schools, about, ghost]",

@@ -311,7 +311,7 @@ def _check(
                 report.add(doc, ("related", ri), f"unknown related topic {rel!r}")
             elif rel == topic.id:
                 report.add(doc, ("related", ri), "a topic cannot be related to itself")
-        for listed in ("needs_signals", "answers_several"):
+        for listed in ("needs_signals", "answers_several", "answers_alone"):
             for ni, name in enumerate(getattr(topic, listed)):
                 if name not in conversation.signals:
                     # Unknown, it would never be found: the rule could never hold.

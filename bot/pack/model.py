@@ -112,6 +112,10 @@ class TopicFile(_Frozen):
     # message that names two or more of these signals' places ("schools,
     # hospitals or churches"), where one place's topic would answer a part.
     answers_several: tuple[str, ...] = ()
+    # A message that is nothing but these signals' phrases (a greeting or
+    # thanks around them allowed) gets this topic: "who are you?" has too
+    # few words for the matcher to tell the bot's own topic from small talk.
+    answers_alone: tuple[str, ...] = ()
     sources: tuple[Source, ...] = Field(min_length=1)
     languages: dict[str, LanguageBlock]
 
@@ -138,6 +142,7 @@ class Topic:
 
     __slots__ = (
         "_blocks",
+        "answers_alone",
         "answers_several",
         "default_language",
         "id",
@@ -152,6 +157,7 @@ class Topic:
         self.urgent = spec.urgent
         self.needs_signals = frozenset(spec.needs_signals)
         self.answers_several = frozenset(spec.answers_several)
+        self.answers_alone = frozenset(spec.answers_alone)
         self.related = spec.related
         self.sources = spec.sources
         self.default_language = default_language
