@@ -531,11 +531,18 @@ class _Turn:
             if notes:
                 lead = f"{lead}\n\n{notes[0]}"
             return self.writer.menu(lang, lead, kind=match.intent, confidence=match.confidence)
-        if ALARM_SIGNAL in match.signals and words <= ALARM_WORDS and self.pack.urgent_topics:
+        short = words <= ALARM_WORDS and not story.says_enough(text)  # Chinese has no spaces
+        if ALARM_SIGNAL in match.signals and short and self.pack.urgent_topics:
             # Danger with no question: never a decline; the urgent answer first.
             first = list(self.pack.urgent_topics)
             rest = [self.pack.topics[c] for c in match.choices if c in self.pack.topics]
             alarm = first + [t for t in rest if t not in first]
+            if len(alarm) == 1:
+                # Nothing else to offer ("ICE!!!"): a list of one button
+                # would only cost a tap before the urgent answer.
+                return self.writer.answer(
+                    alarm[0], lang, extra_notes=notes, confidence=match.confidence
+                )
             return self.writer.choices(alarm[:4], lang, notes, confidence=match.confidence)
         if match.choices:
             topics = [self.pack.topics[c] for c in match.choices if c in self.pack.topics]
