@@ -62,9 +62,9 @@ def matcher() -> Matcher:
     return pack_engine("nyc").brain.matcher
 
 
-def _ranking(lead: float, coverage: float) -> Ranking:
+def _ranking(lead: float, coverage: float, agree: bool = True) -> Ranking:
     candidates = (Candidate("hospital", 0.80), Candidate("schools", 0.70))
-    return Ranking(candidates, True, "xx", frozenset(), lambda: coverage, lead=lead)
+    return Ranking(candidates, agree, "xx", frozenset(), lambda: coverage, lead=lead)
 
 
 def test_the_lower_coverage_bar_needs_the_linear_views_lead(matcher: Matcher) -> None:
@@ -73,6 +73,9 @@ def test_the_lower_coverage_bar_needs_the_linear_views_lead(matcher: Matcher) ->
     assert matcher.decide(_ranking(s.views_lead, covered)).topic == "hospital"
     short = matcher.decide(_ranking(s.views_lead - 0.05, covered))
     assert short.topic is None and short.choices[:2] == ("hospital", "schools")
+    # The character and word views must both pick the best, too.
+    split = matcher.decide(_ranking(1.0, covered, agree=False))
+    assert split.topic is None and split.choices
     # Below the lower bar, no lead is enough.
     bare = matcher.decide(_ranking(1.0, s.led_coverage - 0.05))
     assert bare.topic is None and bare.choices

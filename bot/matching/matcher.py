@@ -465,11 +465,12 @@ class Matcher:
         beyond = best.score - _out_of_scope_score(candidates) >= s.out_of_scope_margin
         # A typo or an unknown name (an airport, a spoken "detenshun") leaves words no
         # phrasing has, and the coverage gate (for questions next door) counts
-        # them against the topic. When every view orders the best two alike
-        # and the linear view, which learned the words that tell topics apart
-        # and what is out of scope, puts the best far ahead, less of the
-        # message need be covered.
-        led = ranking.lead >= s.views_lead
+        # them against the topic. When the character and word views both
+        # pick the best, every view orders the best two alike, and the linear
+        # view, which learned the words that tell topics apart and what is
+        # out of scope, puts the best far ahead, less of the message need be
+        # covered.
+        led = ranking.agree and ranking.lead >= s.views_lead
         floor = s.led_coverage if led else s.min_coverage
         # Coverage last: it is measured only when asked (see Ranking).
         if (confident or agreed) and beyond and ranking.coverage >= floor:
