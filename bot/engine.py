@@ -537,12 +537,6 @@ class _Turn:
             first = list(self.pack.urgent_topics)
             rest = [self.pack.topics[c] for c in match.choices if c in self.pack.topics]
             alarm = first + [t for t in rest if t not in first]
-            if len(alarm) == 1:
-                # Nothing else to offer ("ICE!!!"): a list of one button
-                # would only cost a tap before the urgent answer.
-                return self.writer.answer(
-                    alarm[0], lang, extra_notes=notes, confidence=match.confidence
-                )
             return self.writer.choices(alarm[:4], lang, notes, confidence=match.confidence)
         if match.choices:
             topics = [self.pack.topics[c] for c in match.choices if c in self.pack.topics]
