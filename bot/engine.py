@@ -73,6 +73,9 @@ class Brain:
     openers: story.Openers
     calibration: Calibration = field(default_factory=Calibration)  # thresholds raised for this pack
     help_calls: Phrases = field(default_factory=lambda: Phrases(()))  # calls for help, greetings
+    # Per topic with `answers_alone`: its signals' phrases and the greetings
+    # and thanks that may come with them (a message they cover gets the topic).
+    alone: tuple[tuple[str, Phrases], ...] = ()
 
 
 @dataclass
@@ -124,9 +127,35 @@ def build_brain(
         for texts in section.get(name, {}).values()
         for p in texts
     )
+    asides = [
+        p
+        for name in ASIDE_INTENTS
+        for texts in pack.conversation.intents.get(name, {}).values()
+        for p in texts
+    ]
+    alone = tuple(
+        (
+            topic.id,
+            Phrases(
+                [
+                    *asides,
+                    *(
+                        p
+                        for name in sorted(topic.answers_alone)
+                        for texts in pack.conversation.signals.get(name, {}).values()
+                        for p in texts
+                    ),
+                ]
+            ),
+        )
+        for topic in pack.topics.values()
+        if topic.answers_alone
+    )
     report.loaded = True
     writer = Writer(pack, catalogs, share)
-    brain = Brain(pack, matcher, detector, catalogs, writer, openers, calibration, help_calls)
+    brain = Brain(
+        pack, matcher, detector, catalogs, writer, openers, calibration, help_calls, alone
+    )
     return brain, report
 
 
@@ -449,6 +478,9 @@ class _Turn:
         notes: tuple[str, ...] = ()
         if STATUS_SIGNAL in match.signals:
             notes = (self.t(lang, ui.STATUS_NOTE),)
+        alone = self.alone_topic(text, match)
+        if alone is not None:
+            return self.writer.answer(alone, lang, extra_notes=notes, confidence=match.confidence)
         urgent = self.urgent_topic(match)
         if urgent is not None:
             return self.writer.answer(urgent, lang, extra_notes=notes, confidence=match.confidence)
@@ -511,7 +543,8 @@ class _Turn:
             if notes:
                 lead = f"{lead}\n\n{notes[0]}"
             return self.writer.menu(lang, lead, kind=match.intent, confidence=match.confidence)
-        if ALARM_SIGNAL in match.signals and words <= ALARM_WORDS and self.pack.urgent_topics:
+        short = words <= ALARM_WORDS and not story.says_enough(text)  # Chinese has no spaces
+        if ALARM_SIGNAL in match.signals and short and self.pack.urgent_topics:
             # Danger with no question: never a decline; the urgent answer first.
             first = list(self.pack.urgent_topics)
             rest = [self.pack.topics[c] for c in match.choices if c in self.pack.topics]
@@ -608,9 +641,7 @@ class _Turn:
             return False
         window = self.brain.matcher.settings.choice_window
         best = whole.candidates[0].score
-        close = any(
-            c.label == part.topic and best - c.score <= window for c in whole.candidates
-        )
+        close = any(c.label == part.topic and best - c.score <= window for c in whole.candidates)
         return (
             close
             and self.clear_part(two.main)
@@ -916,6 +947,16 @@ class _Turn:
                 and top - candidate.score <= CLAIM_WINDOW
             ):
                 return other.id
+        return None
+
+    def alone_topic(self, text: str, match: Match) -> Topic | None:
+        """The topic whose `answers_alone` phrases make up the whole message
+        ("who are you?", "hi, what is this bot"): too short for the matcher,
+        which reads it as small talk or between two topics."""
+        for topic_id, phrases in self.brain.alone:
+            topic = self.pack.topics[topic_id]
+            if topic.answers_alone & match.signals and phrases.cover(normalize(text)):
+                return topic
         return None
 
     def lacks_signal(self, topic: str, match: Match) -> bool:

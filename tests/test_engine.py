@@ -435,6 +435,23 @@ def test_a_cry_of_alarm_is_never_declined(say: Say, engine: Engine, text: str) -
     )
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Long Chinese questions that name the immigration office: one "word"
+        # each to a count of spaces, yet no cry of alarm.
+        "我想给在广州的妹妹办旅游签证过来玩 移民局那边需要我出什么证明",
+        "我老板说移民局的人以前来过我们工厂查过一次 这种事情一般多久查一次",
+    ],
+)
+def test_a_long_unspaced_question_is_not_a_cry_of_alarm(nyc_say: Say, text: str) -> None:
+    reply = nyc_say(text)
+    assert reply.topic != "emergency-raid" and "emergency-raid" not in reply.choices, (
+        reply.kind,
+        reply.choices,
+    )
+
+
 def test_romanised_status_gets_the_one_status_line(nyc_say: Say, nyc_engine: Engine) -> None:
     from bot import ui
 

@@ -75,6 +75,13 @@ def test_the_mini_pack_loads(tmp_path: Path) -> None:
             "shares_signals:",
         ),
         (
+            "topics/schools.yaml",
+            "related: [about]",
+            "related: [about]\nanswers_alone: [who_asks]",
+            "unknown signal 'who_asks'",
+            "answers_alone:",
+        ),
+        (
             "pack.yaml",
             "topics: [schools, about]",
             "topics: [schools, about, ghost]",

@@ -290,12 +290,14 @@ class Matcher:
             linear = np.where(self._intents, np.minimum(linear, 0), linear)
         keyed = self._ranked(norm, per_label, word_view, linear, written.language, found)
         # Its words are another language's, keyed: coverage says nothing (the
-        # gate in _romanised stands for it).
+        # gate in _romanised stands for it), nor does the linear view's lead
+        # (it reads only the message's few Latin words the pack knows).
         return replace(
             keyed,
             measure_coverage=None,
             measure_unknown_covered=None,
             romanised=written.language,
+            lead=0.0,
         )
 
     def _ranked(
@@ -314,6 +316,7 @@ class Matcher:
             per_label[self._label_pos[label]] += s.keyword_bonus
         char_top = int(np.argmax(per_label))
         word_top = int(np.argmax(word_view)) if word_view.max() > 0 else -1
+        chars = per_label
         per_label = per_label + s.word_weight * word_view
         if linear is not None:
             per_label = per_label + s.linear_weight * linear
@@ -326,6 +329,14 @@ class Matcher:
         if not candidates:
             return Ranking(candidates, agree, language, found)
         best = int(order[0])
+        lead = 0.0
+        if linear is not None and len(order) > 1:
+            # How far the words that tell these two apart point to the best
+            # ("documents" and "fee" to the ID card, not to ID privacy):
+            # only when the other views order the two alike.
+            second = int(order[1])
+            if chars[best] >= chars[second] and word_view[best] >= word_view[second]:
+                lead = float(linear[best] - linear[second])
         return Ranking(
             candidates,
             agree,
@@ -334,6 +345,7 @@ class Matcher:
             lambda: self._coverage(norm, best),
             measure_unknown_covered=lambda: self._coverage(norm, best, unknown_covered=True),
             words=sum(len(word) > 1 for word in norm.split()),  # not "friend s"'s "s"
+            lead=lead,
         )
 
     def _romanised(self, text: str, norm: str, tfidf: np.ndarray) -> Keyed | None:
@@ -482,12 +494,22 @@ class Matcher:
         # hospital") and reads almost as well as out of scope: the topic must
         # be clear of that reading too, or the question may not be ours at all.
         beyond = best.score - _out_of_scope_score(candidates) >= s.out_of_scope_margin
-        # Coverage last: it is measured only when asked (see Ranking). A whole
-        # message that every view gives to one topic, far ahead of every other
-        # label (twice the margins an answer needs, out of scope included),
-        # needs less of it covered when its uncovered words are slips and
-        # dialect ("ডাইভিং", "الايدي") no phrasing uses, not the words of
-        # another question the pack knows ("read my friend's text message").
+        # Coverage last: it is measured only when asked (see Ranking).
+        # A typo or an unknown name (an airport, a spoken "detenshun") leaves
+        # words no phrasing has, and the coverage gate (for questions next
+        # door) counts them against the topic. When the character and word
+        # views both pick the best, every view orders the best two alike, and
+        # the linear view, which learned the words that tell topics apart and
+        # what is out of scope, puts the best far ahead, less of the message
+        # need be covered.
+        led = ranking.agree and ranking.lead >= s.views_lead
+        floor = s.led_coverage if led else s.min_coverage
+        # A whole message that every view gives to one topic, far ahead of
+        # every other label (twice the margins an answer needs, out of scope
+        # included), needs less of it covered when its uncovered words are
+        # slips and dialect ("ডাইভিং", "الايدي") no phrasing uses, not the
+        # words of another question the pack knows ("read my friend's text
+        # message").
         clear = (
             whole
             and confident
@@ -496,7 +518,7 @@ class Matcher:
             and best.score - _out_of_scope_score(candidates)
             >= CLEAR_MARGINS * s.out_of_scope_margin
         )
-        covered = ranking.coverage >= s.min_coverage or (
+        covered = ranking.coverage >= floor or (
             clear
             and ranking.words >= CLEAR_WORDS
             and ranking.coverage >= CLEAR_COVERAGE * s.min_coverage

@@ -26,6 +26,10 @@ class Settings:
     agree_margin: float = 0.02
     agree_score: float = 0.45
     min_coverage: float = 0.6  # see Matcher._coverage
+    # ...and this much when every view ranks the best label above the next,
+    # the linear view by `views_lead` (Ranking.lead): see Matcher.decide.
+    led_coverage: float = 0.45
+    views_lead: float = 0.45
     # A topic is answered only clear of the out-of-scope reading, by twice
     # the margin a choice between two topics needs: see Matcher.decide.
     out_of_scope_margin: float = 0.12
@@ -87,6 +91,10 @@ class Ranking:
         default=None, compare=False, repr=False
     )
     words: int = 0  # the message's words (as matched: asides set aside)
+    # The linear view's lead of the best label over the next one, when the
+    # character and word views rank the two in the same order (else 0): see
+    # Matcher.decide.
+    lead: float = 0.0
 
     @cached_property
     def coverage(self) -> float:

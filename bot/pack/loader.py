@@ -316,6 +316,7 @@ def _check(
             "answers_several",
             "claims_signals",
             "shares_signals",
+            "answers_alone",
         ):
             for ni, name in enumerate(getattr(topic, listed)):
                 if name not in conversation.signals:

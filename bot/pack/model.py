@@ -120,6 +120,10 @@ class TopicFile(_Frozen):
     # Signals this topic's own questions carry too, without their being the
     # claimant's (health care's "Medicaid", a notario's "asylum application").
     shares_signals: tuple[str, ...] = ()
+    # A message that is nothing but these signals' phrases (a greeting or
+    # thanks around them allowed) gets this topic: "who are you?" has too
+    # few words for the matcher to tell the bot's own topic from small talk.
+    answers_alone: tuple[str, ...] = ()
     sources: tuple[Source, ...] = Field(min_length=1)
     languages: dict[str, LanguageBlock]
 
@@ -146,6 +150,7 @@ class Topic:
 
     __slots__ = (
         "_blocks",
+        "answers_alone",
         "answers_several",
         "claims_signals",
         "default_language",
@@ -164,6 +169,7 @@ class Topic:
         self.answers_several = frozenset(spec.answers_several)
         self.claims_signals = frozenset(spec.claims_signals)
         self.shares_signals = frozenset(spec.shares_signals) | self.claims_signals
+        self.answers_alone = frozenset(spec.answers_alone)
         self.related = spec.related
         self.sources = spec.sources
         self.default_language = default_language
