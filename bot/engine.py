@@ -605,8 +605,12 @@ class _Turn:
         ranked = [c.label for c in whole.candidates[: story.AGREE_WITHIN]]
         # The second question's words can push the first one's topic off the
         # whole message's shortlist; then the whole says nothing about the
-        # first, and its own clear reading (views agreeing) decides.
-        if part.topic not in ranked and not (pulled() and self.clear_part(two.main)):
+        # first, and its own clear reading (views agreeing) decides, if it is
+        # long enough to say what it asks: "who did this? they smashed my car
+        # window, should I call the police" is not asking who made the bot.
+        if part.topic not in ranked and not (
+            pulled() and self.clear_part(two.main) and story.says_enough(two.main)
+        ):
             return whole
         if whole.topic is not None and not pulled():
             blend = (two.opened or two.leads) and not any(

@@ -288,3 +288,16 @@ def test_anything_other_than_is_not_a_second_question(nyc_say: Say) -> None:
         "Est-ce que je dois apporter autre chose que mon passeport pour faire la carte IDNYC"
     )
     assert reply.topic == "city-id-card", (reply.topic, reply.choices)
+
+
+def test_a_main_question_too_short_to_say_what_it_asks_does_not_override(
+    nyc_say: Say,
+) -> None:
+    # "who did this?" alone reads as "who made this bot?"; after it, the car
+    # window and the police are what the message is about, and the whole
+    # message does not even shortlist the bot's own topic.
+    reply = nyc_say(
+        "who did this? they smashed my car window last night, should i call the police"
+    )
+    assert reply.topic != "about-this-bot", (reply.topic, reply.choices)
+    assert reply.topic == "police-and-ice", (reply.topic, reply.choices)
