@@ -112,41 +112,14 @@ def build_brain(
     # (from the cache when it has them: then Babel's locale data is never loaded).
     localized.prepare(pack, cache_dir)
     detector = LanguageDetector(pack.languages, samples)
-    openers = story.Openers(
-        p
-        for texts in pack.conversation.signals.get(SECOND_QUESTION_SIGNAL, {}).values()
-        for p in texts
-    )
-    help_calls = Phrases(
-        p
-        for section, names in (
-            (pack.conversation.signals, (HELP_SIGNAL,)),
-            (pack.conversation.intents, ASIDE_INTENTS),
-        )
-        for name in names
-        for texts in section.get(name, {}).values()
-        for p in texts
-    )
-    asides = [
-        p
-        for name in ASIDE_INTENTS
-        for texts in pack.conversation.intents.get(name, {}).values()
-        for p in texts
-    ]
+    tables = pack.conversation
+    openers = story.Openers(_every_language(tables.signals, SECOND_QUESTION_SIGNAL))
+    asides = _every_language(tables.intents, *ASIDE_INTENTS)
+    help_calls = Phrases([*_every_language(tables.signals, HELP_SIGNAL), *asides])
     alone = tuple(
         (
             topic.id,
-            Phrases(
-                [
-                    *asides,
-                    *(
-                        p
-                        for name in sorted(topic.answers_alone)
-                        for texts in pack.conversation.signals.get(name, {}).values()
-                        for p in texts
-                    ),
-                ]
-            ),
+            Phrases([*asides, *_every_language(tables.signals, *sorted(topic.answers_alone))]),
         )
         for topic in pack.topics.values()
         if topic.answers_alone
@@ -209,15 +182,21 @@ def _inputs(
             phrases.extend(Phrase(INTENT_PREFIX + intent, lang, t) for t in intent_texts)
             samples.setdefault(lang, []).extend(intent_texts)
     signals = {
-        name: [p for texts in per_lang.values() for p in texts]
-        for name, per_lang in pack.conversation.signals.items()
+        name: _every_language(pack.conversation.signals, name) for name in pack.conversation.signals
     }
     # Not the question: a volunteered status, and the greeting or thanks
     # wrapped around it ("Bonjou, mwen bezwen èd pou lopital").
-    asides = [*signals.get(STATUS_SIGNAL, ())]
-    for intent in ASIDE_INTENTS:
-        asides += [p for texts in pack.conversation.intents.get(intent, {}).values() for p in texts]
+    asides = [
+        *signals.get(STATUS_SIGNAL, ()),
+        *_every_language(pack.conversation.intents, *ASIDE_INTENTS),
+    ]
     return phrases, keywords, signals, asides, samples
+
+
+def _every_language(tables: Mapping[str, Mapping[str, tuple[str, ...]]], *names: str) -> list[str]:
+    """The phrases of the named conversation tables (signals or intents), in
+    every language, table by table."""
+    return [p for name in names for texts in tables.get(name, {}).values() for p in texts]
 
 
 class Engine:
